@@ -1,0 +1,32 @@
+import type { CellId } from '../ids.js';
+
+/** Cell kinds known to this version. Chart and input cells come with later issues. */
+export const CELL_KINDS = ['sql', 'markdown'] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
+
+/**
+ * A notebook as its text file holds it. This is the saved form only: the live
+ * document is a Y.Doc (see ydoc.ts), and this shape exists to read and write files.
+ */
+export interface CellData {
+  id: CellId;
+  kind: CellKind;
+  /** SQL cells only: a SQL identifier unique in the notebook, referenced by other cells. */
+  name?: string;
+  /** Cell text without a trailing newline. */
+  source: string;
+}
+
+export interface NotebookMeta {
+  title: string;
+  /** Classification marking label, e.g. "DIFFUSION RESTREINTE". */
+  classification?: string;
+  /** ISO 8601 timestamps. */
+  created?: string;
+  updated?: string;
+}
+
+export interface NotebookData {
+  meta: NotebookMeta;
+  cells: CellData[];
+}
