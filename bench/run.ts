@@ -1,0 +1,147 @@
+/**
+ * `npm run bench`: the server core's speed and memory goals, measured side by side
+ * in one run (median of 5). Not part of `npm test`: figures, not pass/fail.
+ * The first run generates a 50M-row Parquet file under .bench/ (kept).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, stat, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC } from 'apache-arrow';
+
+const ROOT = resolve('.bench');
+const HOME = join(ROOT, 'workspace');
+const DATA = join(HOME, 'data');
+const BIG = join(DATA, 'big.parquet');
+const ROWS = 50_000_000;
+const PORT = 8797;
+const RUNS = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const mb = (x: number) => `${(x / 1024 / 1024).toFixed(1)} MB`;
+
+async function timeIt(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+}
+
+async function med(f: () => Promise<unknown>): Promise<number> {
+  await f(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(await timeIt(f));
+  return median(xs);
+}
+
+async function ensureBigDataset(): Promise<void> {
+  await mkdir(DATA, { recursive: true });
+  if (await stat(BIG).then(() => true, () => false)) return;
+  console.log(`generating ${ROWS.toLocaleString('en')} rows into ${BIG} (once)…`);
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const c = await db.connect();
+  await c.run(`COPY (
+    SELECT i AS id, (hash(i) % 50)::INTEGER AS grp, (hash(i, 1) % 100000) / 100.0 AS amount,
+           'name-' || (hash(i, 2) % 100000) AS label, TIMESTAMP '2025-01-01' + INTERVAL (i % 31536000) SECOND AS ts,
+           (hash(i, 3) % 1000)::INTEGER AS qty, hash(i, 4) % 2 = 0 AS flag, DATE '2025-01-01' + (i % 365)::INTEGER AS day
+    FROM range(${ROWS}) t(i)) TO '${BIG}' (FORMAT parquet, COMPRESSION zstd)`);
+  c.closeSync();
+  db.closeSync();
+}
+
+function startServer(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'serve', '--home', HOME, '--port', String(PORT)], {
+    env: { ...process.env, CARNET_DEMO_SCALE: '0.01', CARNET_MAX_ROWS: '100000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('serving')) ok(child);
+    });
+    child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
+  });
+}
+
+/** Peak resident memory (VmHWM) of a process and its children (the DuckDB workers). */
+async function peakRss(pid: number): Promise<number> {
+  let total = 0;
+  const pids = [pid];
+  while (pids.length) {
+    const p = pids.pop()!;
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (m) total += Number(m[1]) * 1024;
+    const kids = await readFile(`/proc/${p}/task/${p}/children`, 'utf8').catch(() => '');
+    pids.push(...kids.split(/\s+/).filter(Boolean).map(Number));
+  }
+  return total;
+}
+
+async function api(sql: string, accept: 'arrow' | 'json', extra: Record<string, unknown> = {}) {
+  const res = await fetch(`http://127.0.0.1:${PORT}/api/query`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: accept === 'json' ? 'application/json' : 'application/vnd.apache.arrow.stream' },
+    body: JSON.stringify({ sql, ...extra }),
+  });
+  if (!res.ok) throw new Error(`${res.status}: ${await res.text()}`);
+  if (accept === 'json') {
+    const text = await res.text();
+    const body = JSON.parse(text) as { rows: unknown[] };
+    return { rows: body.rows.length, bytes: Buffer.byteLength(text) };
+  }
+  const buf = new Uint8Array(await res.arrayBuffer());
+  return { rows: tableFromIPC(buf).numRows, bytes: buf.byteLength };
+}
+
+async function main() {
+  await ensureBigDataset();
+  const direct = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await direct.connect();
+  await conn.run(`CREATE VIEW big AS SELECT * FROM read_parquet('${BIG}')`);
+  const server = await startServer();
+  const rows: string[][] = [];
+  try {
+    // (a) aggregation: API vs DuckDB in this process
+    const agg = 'SELECT grp, count(*) AS n, sum(amount) AS total, avg(qty) AS q FROM big GROUP BY grp ORDER BY grp';
+    const aDirect = await med(async () => (await conn.runAndReadAll(agg)).getRows());
+    const aApi = await med(() => api(agg, 'arrow'));
+    rows.push(['(a) 50M-row group-by, 50 groups', `API ${ms(aApi)}`, `DuckDB ${ms(aDirect)}`, `ratio ${(aApi / aDirect).toFixed(2)} (target ≤ 1.1)`]);
+
+    // (b) first 1,000 rows of SELECT * over 50M rows
+    const bApi = await med(() => api('SELECT * FROM big', 'arrow', { limit: 1000 }));
+    rows.push(['(b) first 1,000 rows of SELECT * (50M)', `API ${ms(bApi)}`, '', 'target ≤ 50 ms']);
+
+    // (c) 100k rows × 8 columns end to end, Arrow vs JSON
+    const c100k = 'SELECT * FROM big WHERE id < 100000';
+    const cDirect = await med(async () => {
+      const r = await conn.stream(c100k);
+      while (await r.fetchChunk()) {
+        /* DuckDB's own time: produce every chunk, convert nothing */
+      }
+    });
+    let arrowBytes = 0;
+    let jsonBytes = 0;
+    const cArrow = await med(async () => (arrowBytes = (await api(c100k, 'arrow')).bytes));
+    const cJson = await med(async () => (jsonBytes = (await api(c100k, 'json')).bytes));
+    rows.push(['(c) 100k × 8 result, Arrow', `API ${ms(cArrow)}`, `DuckDB ${ms(cDirect)}`, `ratio ${(cArrow / cDirect).toFixed(2)} (target ≤ 3), ${mb(arrowBytes)}`]);
+    rows.push(['(c) 100k × 8 result, JSON', `API ${ms(cJson)}`, `DuckDB ${ms(cDirect)}`, `ratio ${(cJson / cDirect).toFixed(2)}, ${mb(jsonBytes)}`]);
+
+    // (d) peak RSS while asking for 10M rows (capped at 100k)
+    const before = await peakRss(server.pid!);
+    const got = await api('SELECT * FROM big WHERE id < 10000000', 'arrow', { limit: 10_000_000 });
+    const after = await peakRss(server.pid!);
+    rows.push(['(d) ask for 10M rows (cap 100k)', `got ${got.rows.toLocaleString('en')} rows`, `peak RSS ${mb(after)}`, `before ${mb(before)}`]);
+  } finally {
+    server.kill('SIGTERM');
+    conn.closeSync();
+    direct.closeSync();
+  }
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log('\nCarnet server core benchmark (median of 5, 2 DuckDB threads)\n');
+  for (const r of rows) console.log(r.map((v, i) => v.padEnd(widths[i]!)).join('  │  '));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

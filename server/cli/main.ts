@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { tableFromIPC } from 'apache-arrow';
+import { loadConfig, type Config } from '../config.js';
+import { startServer } from '../serve.js';
+import { openWorkspace } from '../workspace.js';
+import { createCatalog, importFile } from '../datasets/index.js';
+import { createEngine } from '../engine/index.js';
+import { compileSql } from '../../core/compile/index.js';
+import { columnsOf, rowsOf } from '../../core/result/values.js';
+import { scopeOf } from '../notebooks/scope.js';
+import { formatTable } from './table.js';
+
+const USAGE = `carnet — a self-hosted SQL notebook over Parquet
+
+usage: carnet <command> [options]
+
+commands:
+  serve                              serve the workspace on http://localhost:8787
+  datasets                           list the datasets of the workspace
+  query "<sql>" [--limit N]          run one SELECT (sandboxed) and print the rows
+  import <file> --name <name>        import a CSV, JSON or Parquet file as a dataset
+
+options:
+  --home <dir>    workspace folder (default ./workspace, or CARNET_HOME)
+  --port <n>      port for serve (default 8787, or PORT)
+  --host <addr>   address for serve (default 127.0.0.1, or CARNET_HOST)
+  -h, --help      this help`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      home: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      name: { type: 'string' },
+      limit: { type: 'string' },
+      replace: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig({ home: values.home, port: values.port, host: values.host });
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'datasets':
+      return datasets(config);
+    case 'query':
+      if (rest.length !== 1) return usage('query takes one SQL string: carnet query "SELECT …"');
+      return query(config, rest[0]!, values.limit ? Number(values.limit) : 50);
+    case 'import':
+      if (rest.length !== 1 || !values.name) return usage('import takes a file and a name: carnet import calls.csv --name calls');
+      return doImport(config, rest[0]!, values.name);
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`carnet: ${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+async function serve(config: Config): Promise<number> {
+  const running = await startServer(config);
+  console.log(`Carnet is serving ${config.home} on ${running.url}`);
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: saving and stopping…`);
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return new Promise<number>(() => {});
+}
+
+async function datasets(config: Config): Promise<number> {
+  const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log: console.error });
+  const catalog = await createCatalog(ws.dataDir);
+  try {
+    const list = await catalog.list();
+    const rows = list.map((d) => [d.name, d.kind, d.error ? null : d.rowCount, d.error ? null : d.columns.length, d.bytes, d.error ?? d.modified]);
+    const cols = ['name', 'kind', 'rows', 'columns', 'bytes', 'modified / error'].map((name) => ({ name, type: '' }));
+    console.log(formatTable(cols, rows, 80));
+    return list.some((d) => d.error) ? 1 : 0;
+  } finally {
+    await catalog.close();
+  }
+}
+
+async function query(config: Config, sql: string, limit: number): Promise<number> {
+  if (!Number.isInteger(limit) || limit < 1) return usage('--limit must be a positive integer');
+  const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log: console.error });
+  const catalog = await createCatalog(ws.dataDir);
+  const engine = await createEngine({ dataDir: ws.dataDir, stateDir: ws.stateDir, workers: 1, threadsPerWorker: config.threadsPerWorker, memoryLimit: config.memoryLimit, workerMemoryBytes: config.workerMemoryBytes, defaultTimeoutMs: config.timeoutMs });
+  try {
+    const scope = scopeOf(await catalog.list());
+    const compiled = compileSql(sql, scope.relations);
+    if (!compiled.ok) throw new Error(compiled.error);
+    const r = await engine.query({ sql: compiled.sql, limit, allowedFiles: scope.files(compiled.datasets), queryId: 'cli', timeoutMs: config.timeoutMs });
+    const table = tableFromIPC(r.arrow);
+    console.log(formatTable(columnsOf(table), rowsOf(table)));
+    console.log(`${r.rowCount} row${r.rowCount === 1 ? '' : 's'}${r.truncated ? ` (first ${limit}; more not shown — use --limit)` : ''} in ${Math.round(r.elapsedMs)} ms`);
+    return 0;
+  } catch (e) {
+    console.error(`carnet: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await engine.close();
+    await catalog.close();
+  }
+}
+
+async function doImport(config: Config, file: string, name: string): Promise<number> {
+  const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log: console.error });
+  try {
+    const info = await importFile(ws.dataDir, { sourcePath: file, name });
+    console.log(`imported ${file} as dataset "${info.name}": ${info.rowCount} rows, ${info.columns.length} columns`);
+    return 0;
+  } catch (e) {
+    console.error(`carnet: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (e: unknown) => {
+    console.error(`carnet: ${(e as Error).message ?? e}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import type { AppDeps } from './deps.js';
+import { errorResponse } from './errors.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { queryRoutes } from './routes/query.js';
+import { resultRoutes } from './routes/results.js';
+import { notebookRoutes } from './routes/notebooks.js';
+import { staticHandler } from './static.js';
+
+/** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
+export function createApp(deps: AppDeps) {
+  const api = new Hono()
+    .route('/datasets', datasetRoutes(deps))
+    .route('/results', resultRoutes(deps))
+    .route('/notebooks', notebookRoutes(deps))
+    .route('/', queryRoutes(deps))
+    .get('/sql-vocabulary', async (c) => c.json(await deps.vocabulary()))
+    .get('/health', (c) => c.json({ ok: true }));
+  const app = new Hono();
+  app.onError(errorResponse);
+  app.route('/api', api);
+  app.all('/api/*', (c) => c.json({ error: { message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));
+  if (deps.config.clientDir) app.get('*', staticHandler(deps.config.clientDir));
+  return app;
+}

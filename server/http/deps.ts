@@ -1,0 +1,43 @@
+import type { Engine } from '../engine/types.js';
+import type { ResultStore } from '../notebooks/results.js';
+import type { RunLog } from '../notebooks/runs.js';
+import type { NotebookStore } from '../notebooks/store.js';
+import type { NotebookData } from '../../core/notebook/model.js';
+import type { NotebookId } from '../../core/ids.js';
+import type { Catalog, DatasetInfo } from '../datasets/index.js';
+
+/** Live notebook documents (server/collab), as the HTTP layer needs them. */
+export interface LiveDocs {
+  /** The notebook as it is now: the open document's content, or the file loaded into one. */
+  read(id: NotebookId): Promise<NotebookData>;
+  /** Changes the title through the document, so open clients see it at once. */
+  setTitle(id: NotebookId, title: string): Promise<void>;
+  /** The notebook was deleted: disconnect its clients and stop saving it. */
+  close(id: NotebookId): Promise<void>;
+}
+
+export interface ImportRequest {
+  bytesPath: string;
+  filename: string;
+  name: string;
+}
+
+/** Everything the routes call. Built once by server/app.ts; tests build their own. */
+export interface AppDeps {
+  catalog: Catalog;
+  importFile(req: ImportRequest): Promise<DatasetInfo>;
+  engine: Engine;
+  results: ResultStore;
+  runs: RunLog;
+  notebooks: NotebookStore;
+  docs: LiveDocs;
+  vocabulary(): Promise<{ functions: string[]; keywords: string[] }>;
+  config: {
+    rowCap: number;
+    timeoutMs: number;
+    uploadDir: string;
+    maxUploadBytes: number;
+    /** Built client (index.html and assets); absent in API-only tests. */
+    clientDir?: string;
+  };
+}

@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { jsonObject, requireString } from '../body.js';
+import { parseNotebookId } from '../../notebooks/store.js';
+import { parseRunOptions } from '../../notebooks/execute.js';
+import { runCell } from '../../notebooks/run-cell.js';
+import { scopeOf } from '../../notebooks/scope.js';
+import { resultResponse } from '../respond.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import type { CellId } from '../../../core/ids.js';
+
+const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_TITLE = 200;
+
+/** Notebooks: list, create, rename, duplicate, delete (to the trash), run a cell, latest runs. */
+export function notebookRoutes(deps: AppDeps) {
+  return new Hono()
+    .get('/', async (c) => c.json({ notebooks: await deps.notebooks.list() }))
+    .post('/', async (c) => {
+      const body = await jsonObject(c, 'POST /api/notebooks');
+      const title = requireString(body, 'title', 'POST /api/notebooks', MAX_TITLE).trim();
+      const id = await deps.notebooks.create(title);
+      return c.json({ id, title }, 201);
+    })
+    .patch('/:id', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      const body = await jsonObject(c, `PATCH /api/notebooks/${id}`);
+      const title = requireString(body, 'title', `PATCH /api/notebooks/${id}`, MAX_TITLE).trim();
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      await deps.docs.setTitle(id, title);
+      return c.json({ id, title });
+    })
+    .post('/:id/duplicate', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      const data = await deps.docs.read(id);
+      const title = `${data.meta.title} (copy)`.slice(0, MAX_TITLE);
+      const copy = await deps.notebooks.create(title, data.cells);
+      return c.json({ id: copy, title }, 201);
+    })
+    .delete('/:id', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      await deps.docs.close(id);
+      await deps.notebooks.trash(id);
+      deps.runs.forget(id);
+      return c.json({ trashed: true });
+    })
+    .get('/:id/runs', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      return c.json({ runs: await deps.runs.latest(id) });
+    })
+    .post('/:id/cells/:cellId/run', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      const cellId = c.req.param('cellId');
+      if (!CELL_ID.test(cellId)) throw new BadRequestError(`invalid cell id "${cellId.slice(0, 40)}"`);
+      const body = await jsonObject(c, `run cell ${cellId}`);
+      const opts = parseRunOptions(body, `run cell ${cellId}`);
+      const scope = scopeOf(await deps.catalog.list());
+      const { result, run } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts);
+      return resultResponse(c, result, undefined, { 'X-Carnet-Ran-At': run.ranAt });
+    });
+}

@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { jsonObject, requireString } from '../body.js';
+import { execute, parseRunOptions } from '../../notebooks/execute.js';
+import { compileSql } from '../../../core/compile/index.js';
+import { lineColumn } from '../../../core/sql/position.js';
+import { QueryError } from '../../engine/types.js';
+import { BadRequestError } from '../../errors.js';
+import { resultResponse } from '../respond.js';
+import { scopeOf } from '../../notebooks/scope.js';
+
+const MAX_SQL = 1_000_000;
+
+/** Free-standing SQL over the datasets (no notebook): `POST /api/query`. */
+export function queryRoutes(deps: AppDeps) {
+  return new Hono()
+    .post('/query', async (c) => {
+      const body = await jsonObject(c, 'POST /api/query');
+      const sql = requireString(body, 'sql', 'POST /api/query', MAX_SQL);
+      const opts = parseRunOptions(body, 'POST /api/query');
+      const scope = scopeOf(await deps.catalog.list());
+      const compiled = compileSql(sql, scope.relations);
+      if (!compiled.ok) throw new BadRequestError(compiled.error);
+      try {
+        const result = await execute(deps, compiled.sql, scope.files(compiled.datasets), opts, false);
+        return resultResponse(c, result);
+      } catch (e) {
+        if (e instanceof QueryError) {
+          const seg = compiled.segments[compiled.segments.length - 1];
+          const inUser = e.position !== undefined && seg && e.position >= seg.start && e.position <= seg.start + seg.length;
+          const at = inUser ? lineColumn(sql, e.position! - seg.start) : undefined;
+          throw new BadRequestError(at ? `line ${at.line}: ${e.message}` : e.message, { kind: e.kind, ...(at ?? {}) });
+        }
+        throw e;
+      }
+    })
+    .post('/queries/:queryId/cancel', (c) => {
+      return c.json({ cancelled: deps.engine.cancel(c.req.param('queryId')) });
+    });
+}

@@ -1,0 +1,75 @@
+import type { CellId, NotebookId } from '../../core/ids.js';
+import type { NotebookData } from '../../core/notebook/model.js';
+import { compileCell, locate } from '../../core/compile/index.js';
+import { sourceHash } from '../../core/notebook/source-hash.js';
+import { QueryError } from '../engine/types.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import type { DatasetScope } from './scope.js';
+import { execute, type ExecuteDeps, type RunOptions } from './execute.js';
+import type { RunLog, RunRecord } from './runs.js';
+import type { StoredResult } from './results.js';
+
+export interface RunCellDeps extends ExecuteDeps {
+  runs: RunLog;
+  /** The notebook as it is now: the live document when open, else its file. */
+  read(id: NotebookId): Promise<NotebookData>;
+}
+
+/**
+ * Runs one cell of a notebook: compiles it with its upstream cells from the
+ * current document, runs it sandboxed, stores the result and the run record.
+ * Errors name the cell, line and column where DuckDB placed them, which may
+ * be an upstream cell.
+ */
+export async function runCell(
+  deps: RunCellDeps,
+  scope: DatasetScope,
+  notebookId: NotebookId,
+  cellId: CellId,
+  opts: RunOptions,
+  ranBy?: string,
+): Promise<{ result: StoredResult; run: RunRecord }> {
+  const data = await deps.read(notebookId);
+  const cell = data.cells.find((c) => c.id === cellId);
+  if (!cell) throw new NotFoundError(`notebook "${notebookId}" has no cell "${cellId}"`);
+  const started = Date.now();
+  const base = { cellId, ranAt: new Date(started).toISOString(), ranBy };
+
+  const compiled = compileCell({ cells: data.cells, target: cellId, datasets: scope.relations });
+  if (!compiled.ok) {
+    const error = { message: compiled.error, kind: 'compile', cellId: compiled.cellIds[0] };
+    await deps.runs.record(notebookId, { ...base, status: 'error', elapsedMs: 0, error, inputs: { [cellId]: sourceHash(cell.source) } });
+    throw new BadRequestError(compiled.error, error);
+  }
+  const inputs: Record<string, string> = {};
+  for (const id of compiled.cells) {
+    const c = data.cells.find((x) => x.id === id);
+    if (c) inputs[id] = sourceHash(c.source);
+  }
+
+  try {
+    const result = await execute(deps, compiled.sql, scope.files(compiled.datasets), opts, true);
+    const run: RunRecord = {
+      ...base,
+      status: 'ok',
+      resultId: result.id,
+      rowCount: result.rowCount,
+      truncated: result.truncated,
+      elapsedMs: result.elapsedMs,
+      inputs,
+    };
+    await deps.runs.record(notebookId, run);
+    return { result, run };
+  } catch (e) {
+    if (!(e instanceof QueryError)) throw e;
+    const at = e.position !== undefined ? locate(compiled, e.position) : null;
+    const where = at ? `cell "${at.name ?? at.cellId}", line ${at.line}: ` : '';
+    const error = {
+      message: `${where}${e.message}`,
+      kind: e.kind,
+      ...(at ? { cellId: at.cellId, cellName: at.name, line: at.line, column: at.column } : {}),
+    };
+    await deps.runs.record(notebookId, { ...base, status: 'error', elapsedMs: Date.now() - started, error, inputs });
+    throw new BadRequestError(error.message, error);
+  }
+}
