@@ -24,6 +24,11 @@ export interface NotebookMeta {
   /** ISO 8601 timestamps. */
   created?: string;
   updated?: string;
+  /**
+   * Front matter keys this version does not know, kept so that a hand-edited file survives a
+   * save. Absent when there are none (never an empty object).
+   */
+  extra?: Record<string, string>;
 }
 
 export interface NotebookData {

@@ -34,7 +34,7 @@ export function resultResponse(c: Context, r: StoredResult, page?: { offset: num
       headers['X-Carnet-Page-Offset'] = String(page.offset);
       headers['X-Carnet-Page-Rows'] = String(Math.max(0, Math.min(page.limit, r.rowCount - page.offset)));
     }
-    return new Response(bytes, { status: 200, headers: { ...headers, 'Content-Type': ARROW_STREAM } });
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { ...headers, 'Content-Type': ARROW_STREAM } });
   }
   const table = tableFromIPC(r.arrow);
   const offset = page?.offset ?? 0;

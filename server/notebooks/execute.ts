@@ -3,6 +3,7 @@ import type { Engine, ParamValue } from '../engine/types.js';
 import { QueryError } from '../engine/types.js';
 import type { ResultStore, StoredResult } from './results.js';
 import { quoteIdentifier } from '../../core/sql/identifiers.js';
+import { utf8OffsetToIndex } from '../../core/sql/utf8.js';
 import { BadRequestError } from '../errors.js';
 
 export interface SortSpec {
@@ -29,7 +30,8 @@ export interface ExecuteDeps {
 /**
  * Runs an already compiled statement through the sandboxed engine and stores the
  * result. Sorting wraps the statement rather than editing it, so the analyst's
- * SQL is never rewritten. `position` in errors is made relative to `sql`.
+ * SQL is never rewritten. DuckDB reports error positions as UTF-8 byte offsets
+ * into what ran; errors leave here with a string index into `sql`.
  */
 export async function execute(
   deps: ExecuteDeps,
@@ -59,7 +61,7 @@ export async function execute(
     return await deps.results.put(r, persist);
   } catch (e) {
     if (e instanceof QueryError && e.position !== undefined) {
-      const p = e.position - shift;
+      const p = utf8OffsetToIndex(text, e.position) - shift;
       throw new QueryError(e.message, e.kind, p >= 0 && p <= sql.length ? p : undefined);
     }
     throw e;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rename, stat, open, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { NotebookId } from '../../core/ids.js';
+import type { CellId, NotebookId } from '../../core/ids.js';
 import type { NotebookData } from '../../core/notebook/model.js';
 import { parseNotebook, serializeNotebook } from '../../core/notebook/format.js';
 import { NotFoundError, BadRequestError } from '../errors.js';
@@ -77,7 +77,7 @@ export class NotebookStore {
 
   /** Writes atomically: a crash leaves either the old file or the new one, never half of one. */
   async write(id: NotebookId, data: NotebookData): Promise<void> {
-    const text = serializeNotebook(data);
+    const text = serializeNotebook(withUniqueCellIds(data));
     const tmp = join(this.dir, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
     const fh = await open(tmp, 'w');
     try {
@@ -133,4 +133,27 @@ export class NotebookStore {
       if (!(await this.exists(id))) return id;
     }
   }
+}
+
+/**
+ * Two people moving the same cell at once can leave two copies with one id (a move
+ * is a delete and an insert). The file must stay readable, so later copies get a
+ * derived id; the document itself is left as it is.
+ */
+function withUniqueCellIds(data: NotebookData): NotebookData {
+  const seen = new Set<string>();
+  let changed = false;
+  const cells = data.cells.map((c) => {
+    if (!seen.has(c.id)) {
+      seen.add(c.id);
+      return c;
+    }
+    changed = true;
+    let n = 2;
+    while (seen.has(`${c.id}-${n}`)) n++;
+    const id = `${c.id}-${n}` as CellId;
+    seen.add(id);
+    return { ...c, id };
+  });
+  return changed ? { ...data, cells } : data;
 }

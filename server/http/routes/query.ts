@@ -2,8 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { jsonObject, requireString } from '../body.js';
 import { execute, parseRunOptions } from '../../notebooks/execute.js';
-import { compileSql } from '../../../core/compile/index.js';
-import { lineColumn } from '../../../core/sql/position.js';
+import { compileSql, locate } from '../../../core/compile/index.js';
 import { QueryError } from '../../engine/types.js';
 import { BadRequestError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
@@ -22,14 +21,13 @@ export function queryRoutes(deps: AppDeps) {
       const compiled = compileSql(sql, scope.relations);
       if (!compiled.ok) throw new BadRequestError(compiled.error);
       try {
-        const result = await execute(deps, compiled.sql, scope.files(compiled.datasets), opts, false);
+        const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false);
         return resultResponse(c, result);
       } catch (e) {
         if (e instanceof QueryError) {
-          const seg = compiled.segments[compiled.segments.length - 1];
-          const inUser = e.position !== undefined && seg && e.position >= seg.start && e.position <= seg.start + seg.length;
-          const at = inUser ? lineColumn(sql, e.position! - seg.start) : undefined;
-          throw new BadRequestError(at ? `line ${at.line}: ${e.message}` : e.message, { kind: e.kind, ...(at ?? {}) });
+          const at = e.position !== undefined ? locate(compiled, e.position) : null;
+          const where = at ? { line: at.line, column: at.column } : {};
+          throw new BadRequestError(at ? `line ${at.line}: ${e.message}` : e.message, { kind: e.kind, ...where });
         }
         throw e;
       }

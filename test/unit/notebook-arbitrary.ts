@@ -1,0 +1,83 @@
+/**
+ * Generated notebooks for property tests: titles and sources full of the characters and lines
+ * that a file format could trip on (fences, markers, `---`, quotes, colons, unicode, blank
+ * lines, trailing spaces). Sources never contain "\r" (see core/notebook/format.ts).
+ */
+import fc from 'fast-check';
+import { asCellId } from '../../core/ids.js';
+import type { CellData, NotebookData, NotebookMeta } from '../../core/notebook/model.js';
+import { isSqlIdentifier } from '../../core/sql/identifiers.js';
+
+const TRICKY_LINES = [
+  '', ' ', '  ', '\t', '```', '````', '`````', '```sql', '```SQL', '``` sql', '```sql name=x id=y',
+  '```sql id=abc', '```sql name=suspects', '```markdown id=z', '```markdown', '```python',
+  '   ```', ' ````', '    ```', '\t```', '~~~', '~~~sql', '<!-- cell -->', '<!-- cell id=a -->',
+  '<!--cell-->', '<!-- cell phone records -->', '<!-- a comment -->', '<!--', '-->', '---', '--- ',
+  'title: x', 'SELECT 1;', "WHERE name = 'O''Brien'", '"quoted"', '-- comment', '/* block */',
+  '# Heading', '> quote', '- item', 'é日本🙂', '`code`', ': colon', 'a: b', 'trailing  ',
+];
+const TRICKY_CHARS = ['`', '\n', '\r', ':', '"', "'", ' ', '\t', '#', '-', '\\', '<', '>', '!', '\u2028', '\u00a0', '\ufeff', 'é', '🙂', '{', '['];
+
+/** Any one character except line breaks, biased towards the ones formats escape. */
+const lineChar = fc.oneof(
+  fc.constantFrom(...TRICKY_CHARS.filter((c) => c !== '\n' && c !== '\r')),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\n' && c !== '\r'),
+);
+const line = fc
+  .array(fc.oneof(fc.constantFrom(...TRICKY_LINES), fc.string({ unit: lineChar, maxLength: 12 })), { maxLength: 3 })
+  .map((parts) => parts.join(''));
+
+/** A cell source: lines joined by "\n", so it may be empty, start or end with blank lines. */
+export const sourceArbitrary: fc.Arbitrary<string> = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n'));
+
+/** Any text for a front matter value, including line breaks, quotes and colons. */
+const metaText = fc.string({
+  unit: fc.oneof(fc.constantFrom(...TRICKY_CHARS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+  maxLength: 24,
+});
+
+export const cellIdArbitrary = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
+export const cellNameArbitrary = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/).filter(isSqlIdentifier);
+
+const timestamp = fc
+  .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
+
+const extraKey = fc
+  .stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/)
+  .filter((k) => !['title', 'classification', 'created', 'updated'].includes(k));
+
+export const metaArbitrary: fc.Arbitrary<NotebookMeta> = fc.record(
+  {
+    title: metaText,
+    classification: fc.oneof(metaText, fc.constantFrom('DIFFUSION RESTREINTE', 'SECRET', 'NON PROTÉGÉ')),
+    created: timestamp,
+    updated: timestamp,
+    extra: fc
+      .uniqueArray(fc.tuple(extraKey, metaText), { selector: ([k]) => k, minLength: 1, maxLength: 3 })
+      .map((entries) => Object.fromEntries(entries)),
+  },
+  { requiredKeys: ['title'], noNullPrototype: true },
+);
+
+const sqlCell: fc.Arbitrary<CellData> = fc
+  .record(
+    { id: cellIdArbitrary, name: cellNameArbitrary, source: sourceArbitrary },
+    { requiredKeys: ['id', 'source'] },
+  )
+  .map(({ id, name, source }) => (name === undefined
+    ? { id: asCellId(id), kind: 'sql', source }
+    : { id: asCellId(id), kind: 'sql', name, source }));
+
+const markdownCell: fc.Arbitrary<CellData> = fc
+  .record({ id: cellIdArbitrary, source: sourceArbitrary })
+  .map(({ id, source }) => ({ id: asCellId(id), kind: 'markdown', source }));
+
+/** A notebook with unique cell ids and any mix of SQL and markdown cells. */
+export const notebookArbitrary: fc.Arbitrary<NotebookData> = fc.record(
+  {
+    meta: metaArbitrary,
+    cells: fc.uniqueArray(fc.oneof(sqlCell, markdownCell), { selector: (c) => c.id, maxLength: 8 }),
+  },
+  { noNullPrototype: true },
+);
