@@ -21,7 +21,11 @@ export function liveDocs(collab: Collab): LiveDocs {
   };
   return {
     read: (id) => use(id, docToNotebook),
-    setTitle: (id, title) => use(id, (doc) => setTitle(doc, title, SERVER_ORIGIN)),
+    setTitle: async (id, title) => {
+      await use(id, (doc) => setTitle(doc, title, SERVER_ORIGIN));
+      // The home page lists titles from the files: write this one now, not after the debounce.
+      await collab.flush(id);
+    },
     close: async (id) => {
       await collab.close(id);
     },

@@ -85,7 +85,7 @@ describe('POST /api/query', () => {
     expect(row.born).toBe(Date.UTC(2025, 0, 3));
     expect(row.seen_at).toBe(Date.UTC(2025, 0, 1, 10));
     expect(row.even).toBe(true);
-    expect(Array.from(row.pair as Iterable<number>)).toEqual([2, 3]);
+    expect(Array.from(row.pair as Iterable<bigint>)).toEqual([2n, 3n]);
     expect(table.get(4)!.toJSON().maybe).toBeNull();
     expect(table.schema.fields.find((f) => f.name === 'amount')!.metadata.get('duckdb_type')).toBe('DECIMAL(10,2)');
   });

@@ -1,0 +1,138 @@
+/**
+ * One client's websocket in a room: who it is, what it may do, the awareness client ids
+ * it introduced, its rate limit and liveness. Sending and closing never throw: a socket
+ * that went away is simply skipped.
+ */
+import type { WebSocket } from 'ws';
+
+/** Who is on the other end, as the `authorize` hook established it on upgrade. */
+export interface CollabIdentity {
+  userId: string;
+  name: string;
+  /** Viewers (false) read and show presence; their document updates are dropped. */
+  canEdit: boolean;
+}
+
+export interface ConnectionLimits {
+  /** Token bucket: burst size, in messages. */
+  burst: number;
+  /** Token bucket: sustained rate, in messages per second. */
+  perSecond: number;
+  /** A client that lets this many bytes pile up unread is dropped. */
+  maxBufferedBytes: number;
+}
+
+export const defaultConnectionLimits: ConnectionLimits = {
+  burst: 200,
+  perSecond: 100,
+  maxBufferedBytes: 16 * 1024 * 1024,
+};
+
+/** Close codes a client sees. 4400–4499 make y-websocket stop reconnecting. */
+export const CloseCode = {
+  goingAway: 1001,
+  unsupportedData: 1003,
+  invalidData: 1007,
+  policyViolation: 1008,
+  serverError: 1011,
+  tryAgainLater: 1013,
+  /** The notebook is gone (deleted) or cannot be opened as it is. */
+  notebookGone: 4404,
+  /** The client's replica belongs to an earlier version of the notebook: reload the page. */
+  staleReplica: 4409,
+  /** The notebook file could not be read; a person must fix it. */
+  notebookUnreadable: 4422,
+} as const;
+
+export class Connection {
+  /** Awareness client ids this connection introduced: the only ones it may change. */
+  readonly clientIds = new Set<number>();
+  /** Cleared on each ping, set by pong or any message; still clear at the next ping = dead. */
+  alive = true;
+  private tokens: number;
+  private lastRefill: number;
+  private deniedOnce = false;
+  private lastResync = -Infinity;
+  private closed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly identity: CollabIdentity | null,
+    private readonly limits: ConnectionLimits,
+    private readonly now: () => number,
+  ) {
+    this.tokens = limits.burst;
+    this.lastRefill = now();
+  }
+
+  get canEdit(): boolean {
+    return this.identity?.canEdit ?? true;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Takes one message from the bucket; false means the client is over its rate. */
+  takeToken(): boolean {
+    const now = this.now();
+    const elapsed = Math.max(0, now - this.lastRefill) / 1000;
+    this.tokens = Math.min(this.limits.burst, this.tokens + elapsed * this.limits.perSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Returns true the first time only: a viewer is told once that its edits are refused. */
+  firstDenial(): boolean {
+    const first = !this.deniedOnce;
+    this.deniedOnce = true;
+    return first;
+  }
+
+  /** At most one resync request a second: a client cannot make us talk faster than that. */
+  mayAskResync(): boolean {
+    const now = this.now();
+    if (now - this.lastResync < 1000) return false;
+    this.lastResync = now;
+    return true;
+  }
+
+  send(frame: Uint8Array): void {
+    if (!this.isOpen) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(CloseCode.tryAgainLater, 'client too slow: send buffer full');
+      return;
+    }
+    this.socket.send(frame, { binary: true }, (e) => {
+      if (e) this.terminate();
+    });
+  }
+
+  /** Closes with a code and a reason the client can show (cut to the 123-byte limit). */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close(code, truncateReason(reason));
+    } catch {
+      this.socket.terminate();
+    }
+  }
+
+  /** Drops the socket without a closing handshake (dead peer). */
+  terminate(): void {
+    this.closed = true;
+    this.socket.terminate();
+  }
+}
+
+/** A close reason must fit in 123 bytes of UTF-8. */
+export function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  if (bytes.length <= 123) return reason;
+  let cut = 120;
+  while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+  return `${bytes.subarray(0, cut).toString('utf8')}...`;
+}
