@@ -12,6 +12,8 @@ import { createCollab } from './collab/index.js';
 import { NotebookStore } from './notebooks/store.js';
 import { ResultStore } from './notebooks/results.js';
 import { RunLog } from './notebooks/runs.js';
+import { RunEvents } from './notebooks/run-events.js';
+import { InFlight } from './notebooks/in-flight.js';
 import { liveDocs } from './notebooks/live-docs.js';
 import { createApp } from './http/app.js';
 import { sqlVocabulary } from './vocabulary.js';
@@ -54,6 +56,8 @@ export async function startServer(config: Config, log: (msg: string) => void = c
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),
     runs: new RunLog(join(ws.stateDir, 'runs')),
+    events: new RunEvents(),
+    inFlight: new InFlight(),
     notebooks,
     docs: liveDocs(collab),
     vocabulary: sqlVocabulary(),

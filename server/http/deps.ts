@@ -1,6 +1,9 @@
 import type { Engine } from '../engine/types.js';
 import type { ResultStore } from '../notebooks/results.js';
-import type { RunLog } from '../notebooks/runs.js';
+import type { RunLog, RunRecord } from '../notebooks/runs.js';
+import type { RunEvents } from '../notebooks/run-events.js';
+import type { InFlight } from '../notebooks/in-flight.js';
+import type { StoredResult } from '../notebooks/results.js';
 import type { NotebookStore } from '../notebooks/store.js';
 import type { NotebookData } from '../../core/notebook/model.js';
 import type { NotebookId } from '../../core/ids.js';
@@ -29,6 +32,8 @@ export interface AppDeps {
   engine: Engine;
   results: ResultStore;
   runs: RunLog;
+  events: RunEvents;
+  inFlight: InFlight<{ result: StoredResult; run: RunRecord }>;
   notebooks: NotebookStore;
   docs: LiveDocs;
   vocabulary(): Promise<{ functions: string[]; keywords: string[] }>;

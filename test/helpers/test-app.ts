@@ -9,6 +9,8 @@ import { createCollab } from '../../server/collab/index.js';
 import { NotebookStore } from '../../server/notebooks/store.js';
 import { ResultStore } from '../../server/notebooks/results.js';
 import { RunLog } from '../../server/notebooks/runs.js';
+import { RunEvents } from '../../server/notebooks/run-events.js';
+import { InFlight } from '../../server/notebooks/in-flight.js';
 import { liveDocs } from '../../server/notebooks/live-docs.js';
 import { createApp } from '../../server/http/app.js';
 import type { AppDeps } from '../../server/http/deps.js';
@@ -74,6 +76,8 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),
     runs: new RunLog(join(ws.stateDir, 'runs')),
+    events: new RunEvents(),
+    inFlight: new InFlight(),
     notebooks,
     docs: liveDocs(collab),
     vocabulary: sqlVocabulary(),

@@ -256,6 +256,38 @@ describe('notebooks', () => {
     expect(((await shadow.json()) as { error: { message: string } }).error.message).toMatch(/people/);
   });
 
+  it('runs once when two people press Run on the same cell at once, and tells every participant', async () => {
+    const id = await createNotebook('Ensemble');
+    const file = join(t.home, 'notebooks', `${id}.md`);
+    const text = (await readFile(file, 'utf8')).trimEnd() + '\n\n```sql name=slow id=s1\nSELECT count(*) AS n FROM range(30000000) a, range(3) b\n```\n';
+    await (await import('node:fs/promises')).writeFile(file, text);
+    const events: { type: string; cellId?: string; run?: { status: string } }[] = [];
+    const off = t.deps.events.subscribe(id as never, (e) => events.push(e as never));
+    const [a, b] = await Promise.all([post(`/api/notebooks/${id}/cells/s1/run`, { queryId: 'ana' }), post(`/api/notebooks/${id}/cells/s1/run`, { queryId: 'bob' })]);
+    off();
+    const ra = (await a.json()) as { resultId: string; rows: number[][] };
+    const rb = (await b.json()) as { resultId: string };
+    expect(ra.rows).toEqual([[90000000]]);
+    expect(rb.resultId).toBe(ra.resultId);
+    expect(events.map((e) => e.type)).toEqual(['started', 'finished']);
+    expect(events[1]!.run!.status).toBe('ok');
+  });
+
+  it('streams run events to subscribers over server-sent events', async () => {
+    const id = await createNotebook('Flux');
+    const file = join(t.home, 'notebooks', `${id}.md`);
+    await (await import('node:fs/promises')).writeFile(file, (await readFile(file, 'utf8')).trimEnd() + '\n\n```sql id=e1\nSELECT 1 AS one\n```\n');
+    const res = await t.app.request(`/api/notebooks/${id}/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    await post(`/api/notebooks/${id}/cells/e1/run`, {});
+    let text = '';
+    while (!text.includes('"finished"')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toMatch(/event: run\ndata: \{"type":"started","cellId":"e1"/);
+    expect(text).toContain('"status":"ok"');
+  });
+
   it('lists, renames, duplicates and deletes to the trash', async () => {
     const id = await createNotebook('À renommer');
     const renamed = await t.app.request(`/api/notebooks/${id}`, { method: 'PATCH', body: JSON.stringify({ title: 'Renommé' }) });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../deps.js';
 import { jsonObject, requireString } from '../body.js';
 import { parseNotebookId } from '../../notebooks/store.js';
@@ -49,6 +50,35 @@ export function notebookRoutes(deps: AppDeps) {
       const id = parseNotebookId(c.req.param('id'));
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
       return c.json({ runs: await deps.runs.latest(id) });
+    })
+    .get('/:id/events', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      return streamSSE(c, async (stream) => {
+        const queue: string[] = deps.events.inProgress(id).map((e) => JSON.stringify(e));
+        let wake: (() => void) | undefined;
+        const off = deps.events.subscribe(id, (e) => {
+          queue.push(JSON.stringify(e));
+          wake?.();
+        });
+        stream.onAbort(() => {
+          off();
+          wake?.();
+        });
+        try {
+          while (!stream.aborted) {
+            while (queue.length) await stream.writeSSE({ event: 'run', data: queue.shift()! });
+            // A comment line every 25 s keeps proxies from closing an idle stream.
+            await new Promise<void>((ok) => {
+              wake = ok;
+              setTimeout(ok, 25_000);
+            });
+            if (!queue.length && !stream.aborted) await stream.write(': keepalive\n\n');
+          }
+        } finally {
+          off();
+        }
+      });
     })
     .post('/:id/cells/:cellId/run', async (c) => {
       const id = parseNotebookId(c.req.param('id'));

@@ -33,6 +33,6 @@ export function queryRoutes(deps: AppDeps) {
       }
     })
     .post('/queries/:queryId/cancel', (c) => {
-      return c.json({ cancelled: deps.engine.cancel(c.req.param('queryId')) });
+      return c.json({ cancelled: deps.engine.cancel(deps.inFlight.engineId(c.req.param('queryId'))) });
     });
 }
