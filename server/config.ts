@@ -20,6 +20,8 @@ export interface Config {
   /** Size of the generated demo data; 1 = full size. */
   demoScale: number;
   maxUploadBytes: number;
+  /** Accounts and login required (CARNET_AUTH=required); off until the login page ships. */
+  authRequired: boolean;
 }
 
 export interface ConfigFlags {
@@ -41,6 +43,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     workerMemoryBytes: int(env.CARNET_WORKER_MEMORY_MB, 'CARNET_WORKER_MEMORY_MB', 6144, 512, 1 << 20) * 1024 * 1024,
     demoScale: num(env.CARNET_DEMO_SCALE, 'CARNET_DEMO_SCALE', 1, 0.001, 10),
     maxUploadBytes: int(env.CARNET_MAX_UPLOAD_MB, 'CARNET_MAX_UPLOAD_MB', 2048, 1, 1 << 20) * 1024 * 1024,
+    authRequired: authMode(env.CARNET_AUTH),
   };
 }
 
@@ -56,4 +59,10 @@ function num(raw: string | undefined, name: string, dflt: number, min: number, m
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name}=${raw}: expected a number from ${min} to ${max}`);
   return n;
+}
+
+function authMode(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'off') return false;
+  if (raw === 'required') return true;
+  throw new Error(`CARNET_AUTH=${raw}: expected "required" or "off"`);
 }

@@ -17,6 +17,9 @@ import { InFlight } from './notebooks/in-flight.js';
 import { liveDocs } from './notebooks/live-docs.js';
 import { createApp } from './http/app.js';
 import { sqlVocabulary } from './vocabulary.js';
+import { createAuditLog, auditDirOf } from './audit/index.js';
+import { createAuth } from './auth/index.js';
+import { authorizeUpgrade } from './http/session.js';
 
 export const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -29,6 +32,8 @@ export interface Running {
 /** Opens the workspace and serves the API, the collaboration websocket and the built client. */
 export async function startServer(config: Config, log: (msg: string) => void = console.log): Promise<Running> {
   const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log });
+  const audit = await createAuditLog(auditDirOf(ws.stateDir));
+  const auth = await createAuth({ stateDir: ws.stateDir, required: config.authRequired, audit });
   const catalog = await createCatalog(ws.dataDir);
   const engine = await createEngine({
     dataDir: ws.dataDir,
@@ -45,6 +50,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
     load: async (id) => ((await notebooks.exists(id as never)) ? notebooks.read(id as never) : null),
     save: (id, data) => notebooks.write(id as never, data),
     onError: (e) => log(`collab: ${(e as Error).message}`),
+    authorize: authorizeUpgrade(auth),
   });
   await collab.replayAll((await notebooks.list()).map((n) => n.id));
 
@@ -52,6 +58,8 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   if (!clientBuilt) log('the client is not built (dist/client): the API works, the pages do not. `npm start` builds it.');
   const app = createApp({
     catalog,
+    auth,
+    audit,
     importFile: async ({ bytesPath, filename, name }) => importFile(ws.dataDir, { sourcePath: bytesPath, name, filename }),
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),
@@ -83,6 +91,9 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`;
 
+  const setup = await auth.ensureSetup(url);
+  if (setup) log(`No account yet. Within an hour, open this link to create the first administrator:\n  ${setup.link}`);
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -91,6 +102,8 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       await collab.shutdown();
       await engine.close();
       await catalog.close();
+      await auth.close();
+      await audit.close();
     })());
   return { url, server, close };
 }

@@ -9,6 +9,12 @@ import { compileSql } from '../../core/compile/index.js';
 import { columnsOf, rowsOf } from '../../core/result/values.js';
 import { scopeOf } from '../notebooks/scope.js';
 import { formatTable } from './table.js';
+import { userAdd, userList, userDisable, userEnable, userSetRole, userResetPassword } from './user.js';
+import { tokenCreate, tokenList, tokenRevoke } from './token.js';
+import { auditVerify, auditExport } from './audit.js';
+import { cliActor } from './user.js';
+import { createAuditLog, auditDirOf, queryEntry, failedStatus } from '../audit/index.js';
+import { QueryError } from '../engine/index.js';
 
 const USAGE = `carnet — a self-hosted SQL notebook over Parquet
 
@@ -19,6 +25,13 @@ commands:
   datasets                           list the datasets of the workspace
   query "<sql>" [--limit N]          run one SELECT (sandboxed) and print the rows
   import <file> --name <name>        import a CSV, JSON or Parquet file as a dataset
+  user add <name> --role admin|analyst [--display-name D]
+                                     add an account (password from stdin, or generated)
+  user list | disable <name> | enable <name> | role <name> <role> | reset-password <name>
+  token create --user <name> [--name <label>] | token list | token revoke <id>
+                                     API tokens (Authorization: Bearer …)
+  audit verify                       check the audit log's hash chain
+  audit export <file>                write the audit log as NDJSON
 
 options:
   --home <dir>    workspace folder (default ./workspace, or CARNET_HOME)
@@ -37,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       limit: { type: 'string' },
       replace: { type: 'boolean' },
+      role: { type: 'string' },
+      'display-name': { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,9 +73,47 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       if (rest.length !== 1 || !values.name) return usage('import takes a file and a name: carnet import calls.csv --name calls');
       return doImport(config, rest[0]!, values.name);
+    case 'user':
+      return user(config.home, rest, values.role, values['display-name']);
+    case 'token':
+      return token(config.home, rest, values.user, values.name);
+    case 'audit':
+      if (rest[0] === 'verify' && rest.length === 1) return auditVerify(config.home);
+      if (rest[0] === 'export' && rest.length === 2) return auditExport(config.home, rest[1]!);
+      return usage('audit takes "verify" or "export <file>"');
     default:
       return usage(`unknown command "${command}"`);
   }
+}
+
+function user(home: string, args: string[], role?: string, displayName?: string): Promise<number> | number {
+  const [sub, name, extra] = args;
+  if (sub === 'list' && !name) return userList(home);
+  if (!name) return usage(`user ${sub ?? ''} needs an account name`);
+  switch (sub) {
+    case 'add':
+      if (!role) return usage('user add needs --role admin|analyst');
+      return userAdd(home, name, { role, displayName });
+    case 'disable':
+      return userDisable(home, name);
+    case 'enable':
+      return userEnable(home, name);
+    case 'role':
+      if (!extra) return usage('user role <name> <admin|analyst>');
+      return userSetRole(home, name, extra);
+    case 'reset-password':
+      return userResetPassword(home, name);
+    default:
+      return usage(`unknown user command "${sub ?? ''}"`);
+  }
+}
+
+function token(home: string, args: string[], userName?: string, label?: string): Promise<number> | number {
+  const [sub, id] = args;
+  if (sub === 'create') return userName ? tokenCreate(home, { user: userName, name: label }) : usage('token create needs --user <name>');
+  if (sub === 'list') return tokenList(home);
+  if (sub === 'revoke' && id) return tokenRevoke(home, id);
+  return usage('token takes "create --user <name>", "list" or "revoke <id>"');
 }
 
 function usage(problem: string): number {
@@ -99,11 +153,20 @@ async function query(config: Config, sql: string, limit: number): Promise<number
   const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log: console.error });
   const catalog = await createCatalog(ws.dataDir);
   const engine = await createEngine({ dataDir: ws.dataDir, stateDir: ws.stateDir, workers: 1, threadsPerWorker: config.threadsPerWorker, memoryLimit: config.memoryLimit, workerMemoryBytes: config.workerMemoryBytes, defaultTimeoutMs: config.timeoutMs });
+  const audit = await createAuditLog(auditDirOf(ws.stateDir));
+  const started = Date.now();
   try {
     const scope = scopeOf(await catalog.list());
     const compiled = compileSql(sql, scope.relations);
     if (!compiled.ok) throw new Error(compiled.error);
-    const r = await engine.query({ sql: compiled.sql, limit, allowedFiles: scope.files(compiled.datasets), queryId: 'cli', timeoutMs: config.timeoutMs });
+    const entry = { compiledSql: compiled.sql, datasets: compiled.datasets, params: {} };
+    const r = await engine
+      .query({ sql: compiled.sql, limit, allowedFiles: scope.files(compiled.datasets), queryId: 'cli', timeoutMs: config.timeoutMs })
+      .catch(async (e: unknown) => {
+        if (e instanceof QueryError) await audit.append(queryEntry(cliActor(), { ...entry, durationMs: Date.now() - started, status: failedStatus(e.kind), error: e.message }));
+        throw e;
+      });
+    await audit.append(queryEntry(cliActor(), { ...entry, rows: r.rowCount, durationMs: r.elapsedMs, status: 'ok' }));
     const table = tableFromIPC(r.arrow);
     console.log(formatTable(columnsOf(table), rowsOf(table)));
     console.log(`${r.rowCount} row${r.rowCount === 1 ? '' : 's'}${r.truncated ? ` (first ${limit}; more not shown — use --limit)` : ''} in ${Math.round(r.elapsedMs)} ms`);
@@ -114,6 +177,7 @@ async function query(config: Config, sql: string, limit: number): Promise<number
   } finally {
     await engine.close();
     await catalog.close();
+    await audit.close();
   }
 }
 
@@ -121,6 +185,9 @@ async function doImport(config: Config, file: string, name: string): Promise<num
   const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log: console.error });
   try {
     const info = await importFile(ws.dataDir, { sourcePath: file, name });
+    const audit = await createAuditLog(auditDirOf(ws.stateDir));
+    await audit.append({ actor: cliActor(), action: 'dataset_import', target: info.name, details: { filename: file, rows: info.rowCount, bytes: info.bytes, version: info.version } });
+    await audit.close();
     console.log(`imported ${file} as dataset "${info.name}": ${info.rowCount} rows, ${info.columns.length} columns`);
     return 0;
   } catch (e) {

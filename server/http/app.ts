@@ -6,10 +6,13 @@ import { queryRoutes } from './routes/query.js';
 import { resultRoutes } from './routes/results.js';
 import { notebookRoutes } from './routes/notebooks.js';
 import { staticHandler } from './static.js';
+import { sessionMiddleware } from './session.js';
+import { authRoutes } from './routes/auth.js';
 
 /** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
 export function createApp(deps: AppDeps) {
   const api = new Hono()
+    .route('/auth', authRoutes(deps.auth))
     .route('/datasets', datasetRoutes(deps))
     .route('/results', resultRoutes(deps))
     .route('/notebooks', notebookRoutes(deps))
@@ -18,6 +21,7 @@ export function createApp(deps: AppDeps) {
     .get('/health', (c) => c.json({ ok: true }));
   const app = new Hono();
   app.onError(errorResponse);
+  app.use('*', sessionMiddleware(deps.auth));
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: { message: `no such API route: ${c.req.method} ${c.req.path}` } }, 404));
   if (deps.config.clientDir) app.get('*', staticHandler(deps.config.clientDir));

@@ -8,6 +8,8 @@ import type { NotebookStore } from '../notebooks/store.js';
 import type { NotebookData } from '../../core/notebook/model.js';
 import type { NotebookId } from '../../core/ids.js';
 import type { Catalog, DatasetInfo } from '../datasets/index.js';
+import type { Auth } from '../auth/index.js';
+import type { AuditLog } from '../audit/index.js';
 
 /** Live notebook documents (server/collab), as the HTTP layer needs them. */
 export interface LiveDocs {
@@ -28,6 +30,8 @@ export interface ImportRequest {
 /** Everything the routes call. Built once by server/app.ts; tests build their own. */
 export interface AppDeps {
   catalog: Catalog;
+  auth: Auth;
+  audit: AuditLog;
   importFile(req: ImportRequest): Promise<DatasetInfo>;
   engine: Engine;
   results: ResultStore;

@@ -11,10 +11,12 @@ import type { StoredResult } from './results.js';
 import type { RunEvents } from './run-events.js';
 import type { InFlight } from './in-flight.js';
 import { createHash, randomUUID } from 'node:crypto';
+import { queryEntry, failedStatus, type AuditLog, type AuditActor } from '../audit/index.js';
 
 export interface RunCellDeps extends ExecuteDeps {
   runs: RunLog;
   events: RunEvents;
+  audit: AuditLog;
   inFlight: InFlight<{ result: StoredResult; run: RunRecord }>;
   /** The notebook as it is now: the live document when open, else its file. */
   read(id: NotebookId): Promise<NotebookData>;
@@ -33,12 +35,14 @@ export async function runCell(
   notebookId: NotebookId,
   cellId: CellId,
   opts: RunOptions,
-  ranBy?: string,
+  actor: AuditActor,
 ): Promise<{ result: StoredResult; run: RunRecord }> {
   const data = await deps.read(notebookId);
   const cell = data.cells.find((c) => c.id === cellId);
   if (!cell) throw new NotFoundError(`notebook "${notebookId}" has no cell "${cellId}"`);
   const started = Date.now();
+  const ranBy = actor.name;
+  const params = opts.params ?? {};
   const base = { cellId, ranAt: new Date(started).toISOString(), ranBy };
 
   const compiled = compileCell({ cells: data.cells, target: cellId, datasets: scope.relations });
@@ -46,6 +50,7 @@ export async function runCell(
     const error = { message: compiled.error, kind: 'compile', cellId: compiled.cellIds[0] };
     const run: RunRecord = { ...base, status: 'error', elapsedMs: 0, error, inputs: { [cellId]: sourceHash(cell.source) } };
     await deps.runs.record(notebookId, run);
+    await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: '', datasets: [], params, durationMs: 0, status: 'error', error: compiled.error }));
     deps.events.publish(notebookId, { type: 'finished', run });
     throw new BadRequestError(compiled.error, error);
   }
@@ -74,6 +79,7 @@ export async function runCell(
         inputs,
       };
       await deps.runs.record(notebookId, run);
+      await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: compiled.sql, datasets: compiled.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
       return { result, run };
     } catch (e) {
       if (!(e instanceof QueryError)) throw e;
@@ -86,6 +92,7 @@ export async function runCell(
       };
       run = { ...base, status: 'error', elapsedMs: Date.now() - started, error, inputs };
       await deps.runs.record(notebookId, run);
+      await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: compiled.sql, datasets: compiled.datasets, params, durationMs: run.elapsedMs, status: failedStatus(e.kind), error: error.message }));
       throw new BadRequestError(error.message, error);
     } finally {
       deps.events.publish(notebookId, {

@@ -15,6 +15,8 @@ import { liveDocs } from '../../server/notebooks/live-docs.js';
 import { createApp } from '../../server/http/app.js';
 import type { AppDeps } from '../../server/http/deps.js';
 import { sqlVocabulary } from '../../server/vocabulary.js';
+import { createAuditLog } from '../../server/audit/index.js';
+import { createAuth } from '../../server/auth/index.js';
 
 /**
  * Writes small deterministic datasets: `people` (one column per common type)
@@ -61,6 +63,8 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
   const ws = workspacePaths(home);
   for (const d of [ws.dataDir, ws.notebooksDir, ws.stateDir, ws.trashDir]) await mkdir(d, { recursive: true });
   await writeFixtures(ws.dataDir);
+  const audit = await createAuditLog(join(ws.stateDir, 'audit'));
+  const auth = await createAuth({ stateDir: ws.stateDir, required: false, audit });
   const catalog = await createCatalog(ws.dataDir);
   const engine = await createEngine({ dataDir: ws.dataDir, stateDir: ws.stateDir, workers: opts.workers ?? 2, threadsPerWorker: 1, defaultTimeoutMs: opts.timeoutMs ?? 10_000 });
   const notebooks = new NotebookStore(ws.notebooksDir, ws.trashDir);
@@ -72,6 +76,8 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
   });
   const deps: AppDeps = {
     catalog,
+    auth,
+    audit,
     importFile: ({ bytesPath, name }) => importFile(ws.dataDir, { sourcePath: bytesPath, name }),
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),
@@ -91,6 +97,8 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
       await collab.shutdown();
       await engine.close();
       await catalog.close();
+      await auth.close();
+      await audit.close();
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -90,6 +90,17 @@ describe('POST /api/query', () => {
     expect(table.schema.fields.find((f) => f.name === 'amount')!.metadata.get('duckdb_type')).toBe('DECIMAL(10,2)');
   });
 
+  it('audits every query before answering: who, the compiled SQL, the datasets, rows, status', async () => {
+    await post('/api/query', { sql: 'SELECT count(*) AS n FROM people WHERE even' });
+    await post('/api/query', { sql: 'SELECT nope FROM people' });
+    const { records } = await t.deps.audit.search({ action: 'query', limit: 2, offset: 0 });
+    const [failed, ok] = records as unknown as { details: { compiledSql: string; datasets: string[]; rows?: number; status: string } }[];
+    expect(ok!.details).toMatchObject({ datasets: ['people'], rows: 1, status: 'ok' });
+    expect(ok!.details.compiledSql).toContain("read_parquet(");
+    expect(failed!.details.status).not.toBe('ok');
+    expect(await t.deps.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it('pages: limit and offset, truncated, then pages of the stored result by id', async () => {
     const res = await post('/api/query', { sql: 'SELECT id FROM people ORDER BY id', limit: 50, offset: 10 });
     const body = (await res.json()) as { rows: number[][]; truncated: boolean; resultId: string };

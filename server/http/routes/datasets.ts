@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import type { DatasetInfo } from '../../datasets/index.js';
 import { BadRequestError, NotFoundError, CarnetError } from '../../errors.js';
 import { identifierProblem } from '../../../core/sql/identifiers.js';
+import { requestActor } from '../session.js';
 
 /** What a client may see of a dataset: never its absolute path on the server. */
 export function publicDataset(d: DatasetInfo) {
@@ -57,6 +58,7 @@ export function datasetRoutes(deps: AppDeps) {
         });
         await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), cap, createWriteStream(tmp));
         const dataset = await deps.importFile({ bytesPath: tmp, filename, name });
+        await deps.audit.append({ actor: requestActor(c), action: 'dataset_import', target: dataset.name, details: { filename, rows: dataset.rowCount, bytes: dataset.bytes, version: dataset.version } });
         return c.json({ dataset: publicDataset(dataset) }, 201);
       } finally {
         await rm(tmp, { force: true });

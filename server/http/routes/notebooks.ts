@@ -9,6 +9,7 @@ import { scopeOf } from '../../notebooks/scope.js';
 import { resultResponse } from '../respond.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import type { CellId } from '../../../core/ids.js';
+import { requestActor } from '../session.js';
 
 const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 200;
@@ -87,7 +88,7 @@ export function notebookRoutes(deps: AppDeps) {
       const body = await jsonObject(c, `run cell ${cellId}`);
       const opts = parseRunOptions(body, `run cell ${cellId}`);
       const scope = scopeOf(await deps.catalog.list());
-      const { result, run } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts);
+      const { result, run } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts, requestActor(c));
       return resultResponse(c, result, undefined, { 'X-Carnet-Ran-At': run.ranAt });
     });
 }

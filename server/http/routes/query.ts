@@ -7,6 +7,8 @@ import { QueryError } from '../../engine/types.js';
 import { BadRequestError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
 import { scopeOf } from '../../notebooks/scope.js';
+import { requestActor } from '../session.js';
+import { queryEntry, failedStatus } from '../../audit/index.js';
 
 const MAX_SQL = 1_000_000;
 
@@ -17,14 +19,19 @@ export function queryRoutes(deps: AppDeps) {
       const body = await jsonObject(c, 'POST /api/query');
       const sql = requireString(body, 'sql', 'POST /api/query', MAX_SQL);
       const opts = parseRunOptions(body, 'POST /api/query');
+      const actor = requestActor(c);
+      const started = Date.now();
+      const params = opts.params ?? {};
       const scope = scopeOf(await deps.catalog.list());
       const compiled = compileSql(sql, scope.relations);
       if (!compiled.ok) throw new BadRequestError(compiled.error);
       try {
         const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false);
+        await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
         return resultResponse(c, result);
       } catch (e) {
         if (e instanceof QueryError) {
+          await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, durationMs: Date.now() - started, status: failedStatus(e.kind), error: e.message }));
           const at = e.position !== undefined ? locate(compiled, e.position) : null;
           const where = at ? { line: at.line, column: at.column } : {};
           throw new BadRequestError(at ? `line ${at.line}: ${e.message}` : e.message, { kind: e.kind, ...where });

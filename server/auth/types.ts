@@ -1,0 +1,48 @@
+/** Accounts, sessions and API tokens as stored, and the user a request acts as. */
+import type { UserId } from '../../core/ids.js';
+
+export const ROLES = ['admin', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One account in users.json. */
+export interface StoredUser {
+  id: UserId;
+  /** Login name: lowercase, unique. */
+  name: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  /** argon2id, PHC string. */
+  passwordHash: string;
+  createdAt: string;
+  passwordChangedAt: string;
+  /**
+   * Bumped when the password changes or the account is disabled; a session made under
+   * an older version is no longer valid. A counter, not a time, so no clock decides it.
+   */
+  credentialVersion: number;
+}
+
+/** What a request, a websocket or a page may know about its user. */
+export interface AuthUser {
+  id: UserId;
+  name: string;
+  displayName: string;
+  role: Role;
+}
+
+/** How the request proved who it is. */
+export type Credential =
+  | { kind: 'session'; tokenHash: string }
+  | { kind: 'token'; tokenId: string }
+  /** Authentication is off (config): everyone is the local administrator. */
+  | { kind: 'local' };
+
+export const publicUser = (u: StoredUser): AuthUser => ({ id: u.id, name: u.name, displayName: u.displayName, role: u.role });
+
+/** Who did something, as the audit log records it. */
+export interface Actor {
+  userId?: string;
+  name?: string;
+  address?: string;
+}

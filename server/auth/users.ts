@@ -1,0 +1,153 @@
+/**
+ * Accounts in `<stateDir>/auth/users.json`. Every change validates its input, keeps at
+ * least one active administrator, and is written atomically; auditing is the caller's
+ * (server/auth/auth.ts), which knows who asked.
+ */
+import { asUserId } from '../../core/ids.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { JsonFile } from './json-file.js';
+import { PasswordHasher } from './password.js';
+import { displayNameProblem, normaliseName, parseRole, passwordProblem, userNameProblem } from './rules.js';
+import { randomId } from './secrets.js';
+import type { Role, StoredUser } from './types.js';
+
+interface UsersDoc {
+  users: StoredUser[];
+}
+
+export interface NewUser {
+  name: string;
+  displayName?: string;
+  role: Role;
+  password: string;
+}
+
+export type LoginCheck = { ok: true; user: StoredUser } | { ok: false; reason: 'unknown' | 'password' | 'disabled'; user?: StoredUser };
+
+export class UserStore {
+  private readonly file: JsonFile<UsersDoc>;
+
+  constructor(
+    path: string,
+    readonly hasher: PasswordHasher,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.file = new JsonFile(path, () => ({ users: [] }), validateUsers);
+  }
+
+  async list(): Promise<StoredUser[]> {
+    return (await this.file.read()).users;
+  }
+
+  async count(): Promise<number> {
+    return (await this.file.read()).users.length;
+  }
+
+  async byName(name: string): Promise<StoredUser | undefined> {
+    const n = normaliseName(name);
+    return (await this.list()).find((u) => u.name === n);
+  }
+
+  async byId(id: string): Promise<StoredUser | undefined> {
+    return (await this.list()).find((u) => u.id === id);
+  }
+
+  /**
+   * Creates an account. With `onlyIfNone`, refuses when any account exists: the first
+   * administrator is created once, even if two setup requests race.
+   */
+  async add(input: NewUser, opts: { onlyIfNone?: boolean } = {}): Promise<StoredUser> {
+    const name = normaliseName(input.name);
+    const displayName = (input.displayName ?? name).trim();
+    const problem = userNameProblem(name) ?? displayNameProblem(displayName) ?? passwordProblem(input.password, name);
+    if (problem) throw new BadRequestError(problem);
+    if (!parseRole(input.role)) throw new BadRequestError(`role "${String(input.role)}" is not one of admin, analyst`);
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.file.update((doc) => {
+      if (opts.onlyIfNone && doc.users.length > 0) throw new ConflictError('Carnet is already set up: sign in instead');
+      if (doc.users.some((u) => u.name === name)) throw new ConflictError(`an account named "${name}" already exists`);
+      const at = this.now().toISOString();
+      const user: StoredUser = { id: asUserId(randomId()), name, displayName, role: input.role, disabled: false, passwordHash, createdAt: at, passwordChangedAt: at, credentialVersion: 1 };
+      return { doc: { users: [...doc.users, user] }, result: user };
+    });
+  }
+
+  /** Disables or re-enables an account. Disabling ends its sessions. */
+  setDisabled(name: string, disabled: boolean): Promise<StoredUser> {
+    return this.change(name, (u, all) => {
+      if (disabled && !u.disabled && u.role === 'admin') lastAdminGuard(u, all, 'disable');
+      return { ...u, disabled, credentialVersion: disabled ? u.credentialVersion + 1 : u.credentialVersion };
+    });
+  }
+
+  setRole(name: string, role: Role): Promise<StoredUser> {
+    if (!parseRole(role)) throw new BadRequestError(`role "${String(role)}" is not one of admin, analyst`);
+    return this.change(name, (u, all) => {
+      if (u.role === 'admin' && role !== 'admin') lastAdminGuard(u, all, 'demote');
+      return { ...u, role };
+    });
+  }
+
+  /** Sets a new password (administrator's reset, or after checking the old one). Ends every session of the account. */
+  async setPassword(name: string, password: string): Promise<StoredUser> {
+    const problem = passwordProblem(password, normaliseName(name));
+    if (problem) throw new BadRequestError(problem);
+    const passwordHash = await this.hasher.hash(password);
+    return this.change(name, (u) => ({ ...u, passwordHash, passwordChangedAt: this.now().toISOString(), credentialVersion: u.credentialVersion + 1 }));
+  }
+
+  /**
+   * Checks a login. An unknown name costs the same argon2 work as a known one; a disabled
+   * account is reported only when its password was right.
+   */
+  async verifyLogin(name: string, password: string): Promise<LoginCheck> {
+    if (password.length > 4 * 1024) return { ok: false, reason: 'password' };
+    const user = await this.byName(name);
+    if (!user) {
+      await this.hasher.verifyNobody(password);
+      return { ok: false, reason: 'unknown' };
+    }
+    if (!(await this.hasher.verify(user.passwordHash, password))) return { ok: false, reason: 'password', user };
+    if (user.disabled) return { ok: false, reason: 'disabled', user };
+    if (this.hasher.outdated(user.passwordHash)) {
+      const passwordHash = await this.hasher.hash(password);
+      // Same password, new parameters: sessions stay valid.
+      await this.change(user.name, (u) => ({ ...u, passwordHash }));
+    }
+    return { ok: true, user };
+  }
+
+  private change(name: string, f: (u: StoredUser, all: StoredUser[]) => StoredUser): Promise<StoredUser> {
+    const n = normaliseName(name);
+    return this.file.update((doc) => {
+      const i = doc.users.findIndex((u) => u.name === n);
+      if (i === -1) throw new NotFoundError(`no account named "${n.slice(0, 70)}"`);
+      const next = f(doc.users[i]!, doc.users);
+      const users = [...doc.users];
+      users[i] = next;
+      return { doc: { users }, result: next };
+    });
+  }
+}
+
+function lastAdminGuard(u: StoredUser, all: StoredUser[], verb: string): void {
+  if (!all.some((o) => o.id !== u.id && o.role === 'admin' && !o.disabled)) {
+    throw new ConflictError(`cannot ${verb} "${u.name}": it is the only active administrator (make another one first)`);
+  }
+}
+
+function validateUsers(raw: unknown, path: string): UsersDoc {
+  const users = (raw as UsersDoc | null)?.users;
+  if (!Array.isArray(users)) throw new Error(`${path}: expected {"users": [...]}`);
+  users.forEach((u: StoredUser, i) => {
+    const where = `${path}: users[${i}]`;
+    if (typeof u !== 'object' || u === null) throw new Error(`${where} is not an object`);
+    for (const k of ['id', 'name', 'displayName', 'passwordHash', 'createdAt', 'passwordChangedAt'] as const) {
+      if (typeof u[k] !== 'string') throw new Error(`${where}.${k} must be a string`);
+    }
+    if (!parseRole(u.role)) throw new Error(`${where}.role must be admin or analyst`);
+    if (typeof u.disabled !== 'boolean') throw new Error(`${where}.disabled must be true or false`);
+    if (!Number.isSafeInteger(u.credentialVersion)) throw new Error(`${where}.credentialVersion must be an integer`);
+  });
+  return { users };
+}
