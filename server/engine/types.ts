@@ -52,4 +52,6 @@ export interface Engine {
   /** Stops a running or queued query; false when no such query is known. */
   cancel(queryId: string): boolean;
   close(): Promise<void>;
+  /** Process ids of the live query workers, for tests and diagnostics; absent when queries run in-process. */
+  workerPids?(): number[];
 }
