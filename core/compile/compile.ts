@@ -221,9 +221,11 @@ function assemble(ctes: readonly Cte[], main: Main): Pick<CompiledQuery, 'sql' |
   ctes.forEach((cte, i) => {
     if (i > 0) sql += ', ';
     sql += `${quoteIdentifier(cte.name)} AS ${cte.materialize ? '' : 'NOT MATERIALIZED '}(\n`;
+    const wrap = cte.cell !== undefined && isShowStatement(cte.body);
+    if (wrap) sql += 'SELECT * FROM (\n';
     if (cte.cell) addSegment(cte.body, cte.cell);
     else sql += cte.body;
-    sql += '\n)';
+    sql += wrap ? '\n)\n)' : '\n)';
   });
   const text = main.body.text;
   if (merge) {
@@ -233,8 +235,11 @@ function assemble(ctes: readonly Cte[], main: Main): Pick<CompiledQuery, 'sql' |
     const column = lastBreak === -1 ? prefix.length + 1 : prefix.length - lastBreak;
     addSegment(text.slice(merge.continueAt), main.cell, 1 + countLines(prefix), column);
   } else {
-    if (ctes.length > 0) sql += '\n';
+    // SUMMARIZE and DESCRIBE cannot follow a WITH list, but can be a subquery.
+    const wrap = ctes.length > 0 && isShowStatement(text);
+    if (ctes.length > 0) sql += wrap ? '\nSELECT * FROM (\n' : '\n';
     addSegment(text, main.cell);
+    if (wrap) sql += '\n)';
   }
   sql += '\n';
   return { sql, segments };
@@ -261,4 +266,10 @@ function countLines(text: string): number {
 function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
   return -1;
+}
+
+/** SUMMARIZE, DESCRIBE and SHOW are statements of their own, not SELECTs. */
+function isShowStatement(text: string): boolean {
+  const first = tokenize(text).find(isSignificant);
+  return first !== undefined && /^(summarize|describe|show)$/i.test(first.text);
 }

@@ -13,6 +13,7 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'else', 'end', 'in', 'is', 'like', 'between', 'distinct', 'having', 'offset', 'create', 'drop',
   'insert', 'update', 'delete', 'into', 'values', 'set', 'using', 'natural', 'cross', 'left',
   'right', 'full', 'inner', 'outer', 'lateral', 'window', 'qualify', 'pivot', 'unpivot',
+  'asof', 'semi', 'anti', 'positional', 'glob', 'ilike', 'similar', 'pivot_longer', 'pivot_wider', 'unpack',
   'returning', 'default', 'primary', 'foreign', 'references', 'check', 'constraint', 'unique',
   'array', 'cast', 'collate', 'column', 'grant', 'analyse', 'analyze', 'asc', 'desc', 'both',
   'leading', 'trailing', 'only', 'some', 'any', 'except', 'intersect', 'fetch', 'for', 'do',

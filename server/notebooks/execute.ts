@@ -3,7 +3,6 @@ import type { Engine, ParamValue } from '../engine/types.js';
 import { QueryError } from '../engine/types.js';
 import type { ResultStore, StoredResult } from './results.js';
 import { quoteIdentifier } from '../../core/sql/identifiers.js';
-import { utf8OffsetToIndex } from '../../core/sql/utf8.js';
 import { BadRequestError } from '../errors.js';
 
 export interface SortSpec {
@@ -30,8 +29,8 @@ export interface ExecuteDeps {
 /**
  * Runs an already compiled statement through the sandboxed engine and stores the
  * result. Sorting wraps the statement rather than editing it, so the analyst's
- * SQL is never rewritten. DuckDB reports error positions as UTF-8 byte offsets
- * into what ran; errors leave here with a string index into `sql`.
+ * SQL is never rewritten. Error positions (string offsets into what ran) leave
+ * here relative to `sql`.
  */
 export async function execute(
   deps: ExecuteDeps,
@@ -61,7 +60,7 @@ export async function execute(
     return await deps.results.put(r, persist);
   } catch (e) {
     if (e instanceof QueryError && e.position !== undefined) {
-      const p = utf8OffsetToIndex(text, e.position) - shift;
+      const p = e.position - shift;
       throw new QueryError(e.message, e.kind, p >= 0 && p <= sql.length ? p : undefined);
     }
     throw e;

@@ -241,3 +241,29 @@ describe('compiled statements run in DuckDB', () => {
     expect(await rows(ok(compileSql('select count(*)::INT AS n from "PERSONS"', DATASETS)))).toStrictEqual([{ n: 10 }]);
   });
 });
+
+describe('statements that cannot follow WITH', () => {
+  it('wraps SUMMARIZE and DESCRIBE in a subquery so datasets and cells can feed them', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const datasets = new Map([['nums', 'SELECT * FROM range(5) t(x)']]);
+    const cells = [
+      { id: 'a' as CellId, kind: 'sql' as const, name: 'profile', source: 'SUMMARIZE nums' },
+      { id: 'b' as CellId, kind: 'sql' as const, source: 'SELECT count(*) AS n FROM profile' },
+      { id: 'c' as CellId, kind: 'sql' as const, source: 'DESCRIBE nums;' },
+    ];
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      for (const target of ['a', 'b', 'c'] as CellId[]) {
+        const compiled = compileCell({ cells, target, datasets });
+        if (!compiled.ok) throw new Error(compiled.error);
+        const rows = (await conn.runAndReadAll(compiled.sql)).getRows();
+        expect(rows.length).toBeGreaterThan(0);
+      }
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+  });
+});
+
