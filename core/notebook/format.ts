@@ -16,9 +16,10 @@
  * Front matter: see frontmatter.ts. The body is read line by line ("\r\n" and "\r" count as
  * "\n"), with these rules:
  *
- * 1. A *cell fence* is a line starting at column 0 with 3 or more backticks, then `sql` or
- *    `markdown` (any case), then one or more `key=value` attributes (keys: `name` and `id` for
- *    sql, `id` for markdown; other keys are an error, so a newer file is never half-read).
+ * 1. A *cell fence* is a line starting at column 0 with 3 or more backticks, then `sql`,
+ *    `chart` or `markdown` (any case), then one or more `key=value` attributes (keys: `name`
+ *    and `id` for sql, `id` for chart and markdown; other keys are an error, so a newer file
+ *    is never half-read). A chart cell's source is its JSON chart spec (core/chart/spec.ts).
  *    It opens a cell wherever it appears. The cell's source is every line up to the closing
  *    fence: a line of at least as many backticks, indented by at most 3 spaces, with nothing
  *    after them but spaces. The serializer makes the fence longer than any backtick run
@@ -56,7 +57,7 @@ const OPENER = /^(`{3,})[ \t]*([A-Za-z]+)(.*)$/s;
 const CLOSER = /^ {0,3}(`{3,})[ \t]*$/;
 const MARKER = /^<!--(.*)-->[ \t]*$/s;
 const ATTRIBUTE = /^([A-Za-z][A-Za-z0-9_-]*)=(\S*)$/;
-const ALLOWED_ATTRIBUTES: Record<CellKind, readonly string[]> = { sql: ['name', 'id'], markdown: ['id'] };
+const ALLOWED_ATTRIBUTES: Record<CellKind, readonly string[]> = { sql: ['name', 'id'], markdown: ['id'], chart: ['id'] };
 
 /** True when `id` can identify a cell in a file: 1–64 of A–Z a–z 0–9 _ -. */
 export function isCellId(id: string): boolean {
@@ -134,10 +135,10 @@ function parseAttributes(text: string): Array<[string, string]> | null {
   return attributes;
 }
 
-/** A fence opening a cell anywhere: sql or markdown with at least one attribute. */
+/** A fence opening a cell anywhere: sql, chart or markdown with at least one attribute. */
 function isCellFence(opener: Opener | null): opener is Opener & { attributes: Array<[string, string]> } {
   return opener !== null && opener.attributes !== undefined && opener.attributes.length > 0 &&
-    (opener.lang === 'sql' || opener.lang === 'markdown');
+    (opener.lang === 'sql' || opener.lang === 'markdown' || opener.lang === 'chart');
 }
 
 /** Lines a marked markdown cell cannot hold raw, because the parser would end the cell there. */
@@ -176,7 +177,7 @@ class BodyReader {
 
   /** A fenced cell (sql, or markdown with attributes) opened on line index `at`. */
   private readFenced(at: number, opener: Opener): number {
-    const kind: CellKind = opener.lang === 'markdown' ? 'markdown' : 'sql';
+    const kind: CellKind = opener.lang === 'markdown' ? 'markdown' : opener.lang === 'chart' ? 'chart' : 'sql';
     const cell = cellFromAttributes(kind, opener.attributes ?? [], at + 1);
     for (let end = at + 1; end < this.lines.length; end++) {
       const close = CLOSER.exec(this.lines[end]!);
@@ -285,7 +286,7 @@ function serializeCell(cell: CellData): string[] {
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(lines) + 1));
   const info = cell.kind === 'sql'
     ? `sql${cell.name === undefined ? '' : ` name=${cell.name}`} id=${cell.id}`
-    : `markdown id=${cell.id}`;
+    : `${cell.kind} id=${cell.id}`;
   return [fence + info, ...lines, fence];
 }
 

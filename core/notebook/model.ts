@@ -1,7 +1,7 @@
 import type { CellId } from '../ids.js';
 
-/** Cell kinds known to this version. Chart and input cells come with later issues. */
-export const CELL_KINDS = ['sql', 'markdown'] as const;
+/** Cell kinds known to this version. A chart cell's source is its JSON chart spec (core/chart). */
+export const CELL_KINDS = ['sql', 'markdown', 'chart'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /**

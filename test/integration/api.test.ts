@@ -299,6 +299,40 @@ describe('notebooks', () => {
     expect(text).toContain('"status":"ok"');
   });
 
+  it('runs a chart cell as an aggregation over its source: few rows back, whatever the source size', async () => {
+    const id = await createNotebook('Graphique');
+    const file = join(t.home, 'notebooks', `${id}.md`);
+    const text = (await readFile(file, 'utf8')).trimEnd() + [
+      '', '',
+      '```sql name=long_calls id=q1',
+      'SELECT * FROM calls WHERE duration_s > 60',
+      '```', '',
+      '```chart id=g1',
+      '{"source": "long_calls", "mark": "bar", "x": {"field": "month"}, "y": {"field": "duration_s", "aggregate": "sum"}}',
+      '```', '',
+      '```chart id=g2',
+      '{"source": "calls", "mark": "bar", "x": {"field": "duration_s", "bin": {"thresholds": 10}}}',
+      '```', '',
+      '```chart id=g3',
+      '{"source": "long_calls", "mark": "bar", "x": {"field": "nope"}, "y": {"aggregate": "count"}}',
+      '```', '',
+    ].join('\n');
+    await (await import('node:fs/promises')).writeFile(file, text);
+    const res = await post(`/api/notebooks/${id}/cells/g1/run`, { width: 600 }, false);
+    expect(res.status).toBe(200);
+    const meta = JSON.parse(decodeURIComponent(res.headers.get('x-carnet-chart')!)) as { chartKind: string; columns: { name: string }[] };
+    expect(meta.chartKind).toBe('aggregate');
+    expect(meta.columns.map((c) => c.name)).toContain('duration_s');
+    const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+    expect(table.numRows).toBe(3);
+    const hist = await post(`/api/notebooks/${id}/cells/g2/run`, { width: 600 }, false);
+    expect(hist.status).toBe(200);
+    expect(tableFromIPC(new Uint8Array(await hist.arrayBuffer())).numRows).toBeLessThanOrEqual(12);
+    const bad = await post(`/api/notebooks/${id}/cells/g3/run`, {});
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/x: column "nope"/);
+  });
+
   it('lists, renames, duplicates and deletes to the trash', async () => {
     const id = await createNotebook('À renommer');
     const renamed = await t.app.request(`/api/notebooks/${id}`, { method: 'PATCH', body: JSON.stringify({ title: 'Renommé' }) });

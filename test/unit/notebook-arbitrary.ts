@@ -73,11 +73,15 @@ const markdownCell: fc.Arbitrary<CellData> = fc
   .record({ id: cellIdArbitrary, source: sourceArbitrary })
   .map(({ id, source }) => ({ id: asCellId(id), kind: 'markdown', source }));
 
-/** A notebook with unique cell ids and any mix of SQL and markdown cells. */
+const chartCell: fc.Arbitrary<CellData> = fc
+  .record({ id: cellIdArbitrary, source: sourceArbitrary })
+  .map(({ id, source }) => ({ id: asCellId(id), kind: 'chart', source }));
+
+/** A notebook with unique cell ids and any mix of SQL, chart and markdown cells. */
 export const notebookArbitrary: fc.Arbitrary<NotebookData> = fc.record(
   {
     meta: metaArbitrary,
-    cells: fc.uniqueArray(fc.oneof(sqlCell, markdownCell), { selector: (c) => c.id, maxLength: 8 }),
+    cells: fc.uniqueArray(fc.oneof(sqlCell, markdownCell, chartCell), { selector: (c) => c.id, maxLength: 8 }),
   },
   { noNullPrototype: true },
 );

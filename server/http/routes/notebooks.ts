@@ -86,9 +86,16 @@ export function notebookRoutes(deps: AppDeps) {
       const cellId = c.req.param('cellId');
       if (!CELL_ID.test(cellId)) throw new BadRequestError(`invalid cell id "${cellId.slice(0, 40)}"`);
       const body = await jsonObject(c, `run cell ${cellId}`);
-      const opts = parseRunOptions(body, `run cell ${cellId}`);
+      const { width, ...rest } = body;
+      if (width !== undefined && (typeof width !== 'number' || !Number.isFinite(width) || width < 1 || width > 10_000)) {
+        throw new BadRequestError(`run cell ${cellId}: "width" must be a number of pixels from 1 to 10000`);
+      }
+      const opts = { ...parseRunOptions(rest, `run cell ${cellId}`), width };
       const scope = scopeOf(await deps.catalog.list());
-      const { result, run } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts, requestActor(c));
-      return resultResponse(c, result, undefined, { 'X-Carnet-Ran-At': run.ranAt });
+      const { result, run, meta } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts, requestActor(c));
+      const extra: Record<string, string> = { 'X-Carnet-Ran-At': run.ranAt };
+      // Chart facts (kind of aggregation, the source's columns) travel in a header so the body stays Arrow.
+      if (meta) extra['X-Carnet-Chart'] = encodeURIComponent(JSON.stringify(meta));
+      return resultResponse(c, result, undefined, extra);
     });
 }

@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.js';
+import { jsonObject } from '../body.js';
+import { requestActor } from '../session.js';
+import { parseNotebookId } from '../../notebooks/store.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import {
+  exportNotebook, prepareBriefing, renderHtml, EXPORT_FORMATS,
+  type ExportDeps, type ExportFormat, type ExportRequest,
+} from '../../export/index.js';
+
+/** What tests (or an operator's config) may set beyond AppDeps. */
+export interface ExportRouteOptions {
+  /** Default: CARNET_EXPORT_CONFIRM_ABOVE, else DIFFUSION RESTREINTE. */
+  confirmAbove?: string;
+  now?: () => Date;
+  newId?: () => string;
+  /** Default: CARNET_CHROMIUM, else /usr/bin/chromium. */
+  chromium?: string;
+}
+
+/** The briefing shown inline may hold only its own styles and inline images: nothing runs, nothing loads. */
+const BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+const BODY_KEYS = new Set(['format', 'code', 'provenance', 'confirm']);
+
+/**
+ * Briefings of a notebook: `POST /:id/export` hands over the file (audited before the answer),
+ * `GET /:id/briefing` shows it in the app. Mounted under /api/notebooks.
+ */
+export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
+  const exportDeps: ExportDeps = { ...deps, ...deps.config, read: (n) => deps.docs.read(n), ...opts };
+  return new Hono()
+    .post('/:id/export', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      const where = `export notebook "${id}"`;
+      const req = parseExportRequest(await jsonObject(c, where), where);
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      const file = await exportNotebook(exportDeps, id, req, requestActor(c));
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.filename}"`,
+        'Content-Length': String(file.bytes.byteLength),
+        'X-Carnet-Export-Id': file.exportId,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+    })
+    .get('/:id/briefing', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      const where = `briefing of notebook "${id}"`;
+      const options = { code: flag(c.req.query('code'), 'code', where, false), provenance: flag(c.req.query('provenance'), 'provenance', where, true) };
+      const { briefing } = await prepareBriefing(exportDeps, id, requestActor(c), { options, refresh: false });
+      c.header('Content-Security-Policy', BRIEFING_CSP);
+      c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Cache-Control', 'no-store');
+      return c.html(renderHtml(briefing));
+    });
+}
+
+/** Validates an export body; unknown fields are refused by name, so a typo is not silently ignored. */
+export function parseExportRequest(body: Record<string, unknown>, where: string): ExportRequest {
+  for (const key of Object.keys(body)) {
+    if (!BODY_KEYS.has(key)) throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected ${[...BODY_KEYS].join(', ')})`);
+  }
+  const { format, code, provenance, confirm } = body;
+  if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new BadRequestError(`${where}: "format" must be one of ${EXPORT_FORMATS.join(', ')}`);
+  }
+  const req: ExportRequest = { format: format as ExportFormat };
+  for (const [key, value] of [['code', code], ['provenance', provenance], ['confirm', confirm]] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new BadRequestError(`${where}: "${key}" must be true or false`);
+    req[key] = value;
+  }
+  return req;
+}
+
+function flag(raw: string | undefined, name: string, where: string, dflt: boolean): boolean {
+  if (raw === undefined || raw === '') return dflt;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new BadRequestError(`${where}: "${name}" must be true or false`);
+}
