@@ -1,0 +1,85 @@
+/**
+ * The live notebook: a Y.Doc synced with the server over y-websocket at
+ * /collab/<id>. Local changes carry `origin`, so undo tracks only this user's edits.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import { presenceUser } from './presence.js';
+
+export type SessionStatus = 'connecting' | 'live' | 'offline' | 'gone' | 'stale' | 'unreadable';
+
+/** Close codes of the collab server that end a session (see server/collab/connection.ts). */
+const TERMINAL: Record<number, SessionStatus> = { 4404: 'gone', 4409: 'stale', 4422: 'unreadable' };
+
+export class NotebookSession {
+  readonly doc = new Y.Doc();
+  /** The origin of every change this user makes through the UI. */
+  readonly origin = { user: 'local' };
+  readonly provider: WebsocketProvider;
+  readonly awareness: Awareness;
+  /** Undo for structure changes (cells added, moved, deleted, renamed); editors keep their own. */
+  readonly undo: Y.UndoManager;
+  private status: SessionStatus = 'connecting';
+  private closeReason = '';
+  private readonly listeners = new Set<(status: SessionStatus) => void>();
+  private readonly synced: Promise<void>;
+
+  constructor(readonly notebookId: string) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    // BroadcastChannel off: every tab syncs through the server, which is what makes an edit durable.
+    this.provider = new WebsocketProvider(`${scheme}://${location.host}/collab`, notebookId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
+    this.awareness = this.provider.awareness;
+    this.awareness.setLocalStateField('user', presenceUser());
+    this.undo = new Y.UndoManager(this.doc.getArray('cells'), { trackedOrigins: new Set([this.origin]), captureTimeout: 300 });
+    this.synced = new Promise((resolve) => {
+      if (this.provider.synced) resolve();
+      else this.provider.once('sync', () => resolve());
+    });
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.set(this.provider.synced ? 'live' : 'connecting');
+      else if (status === 'disconnected') this.set('offline');
+    });
+    this.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) this.set('live');
+    });
+    this.provider.on('closed', ({ code, reason }: { code: number; reason: string }) => {
+      this.closeReason = reason;
+      this.set(TERMINAL[code] ?? 'offline');
+    });
+  }
+
+  /** Resolves once the document holds the server's state. */
+  whenSynced(): Promise<void> {
+    return this.synced;
+  }
+
+  getStatus(): SessionStatus {
+    return this.status;
+  }
+
+  /** Why the server ended the session, when it said. */
+  getCloseReason(): string {
+    return this.closeReason;
+  }
+
+  onStatus(listener: (status: SessionStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  destroy(): void {
+    this.listeners.clear();
+    this.undo.destroy();
+    this.awareness.setLocalState(null);
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+
+  private set(status: SessionStatus): void {
+    // A terminal state stays: the provider has stopped reconnecting.
+    if (this.status === status || this.status === 'gone' || this.status === 'stale' || this.status === 'unreadable') return;
+    this.status = status;
+    for (const l of this.listeners) l(status);
+  }
+}

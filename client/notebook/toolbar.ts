@@ -1,0 +1,97 @@
+/** The notebook's part of the top bar: title, presence, connection, Run all, panel and help buttons. */
+import { h, icon, replaceChildren } from '../ui/dom.js';
+import { t } from '../i18n/index.js';
+import type { NotebookDoc } from './doc-ops.js';
+import type { NotebookSession, SessionStatus } from './session.js';
+import type { Runner } from './runner.js';
+import type { RuntimeStore } from './runtime.js';
+import { showShortcuts } from './shortcuts-dialog.js';
+
+/** An input bound to the document's title; returns it and a function that stops the binding. */
+export function titleInput(doc: NotebookDoc, session: NotebookSession, initial: string): { element: HTMLInputElement; dispose(): void } {
+  const input = h('input', { class: 'notebook-title', type: 'text', value: initial, 'aria-label': t('notebook.titleLabel'), spellcheck: 'false', 'data-testid': 'notebook-title' });
+  input.addEventListener('input', () => doc.setTitle(input.value));
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === 'Escape') input.blur();
+  });
+  const meta = session.doc.getMap('meta');
+  const sync = () => {
+    const value = doc.title();
+    if (document.activeElement !== input && value && input.value !== value) input.value = value;
+    document.title = `${value || t('notebook.untitled')} · ${t('app.name')}`;
+  };
+  meta.observe(sync);
+  return { element: input, dispose: () => meta.unobserve(sync) };
+}
+
+/** Connection state, in a word, with the explanation as tooltip. */
+function statusBadge(session: NotebookSession): { element: HTMLElement; dispose(): void } {
+  const status = h('span', { class: 'sync-status', 'data-testid': 'sync-status' });
+  const render = (s: SessionStatus) => {
+    status.dataset.status = s;
+    const text: Record<SessionStatus, string> = {
+      connecting: t('notebook.connecting'),
+      live: t('notebook.live'),
+      offline: t('notebook.offline'),
+      gone: t('notebook.notFound'),
+      stale: session.getCloseReason() || t('notebook.offline'),
+      unreadable: t('home.unreadable', { message: session.getCloseReason() }),
+    };
+    status.textContent = text[s].split(' — ')[0]!;
+    status.title = s === 'live' ? t('notebook.liveTitle') : text[s];
+  };
+  render(session.getStatus());
+  return { element: status, dispose: session.onStatus(render) };
+}
+
+/** The other people in this notebook, as coloured initials. */
+function presenceList(session: NotebookSession): { element: HTMLElement; dispose(): void } {
+  const presence = h('span', { class: 'presence' });
+  const render = () => {
+    const others = [...session.awareness.getStates().entries()].filter(([id, s]) => id !== session.doc.clientID && s.user);
+    replaceChildren(presence, ...others.slice(0, 5).map(([, s]) => {
+      const user = s.user as { name: string; color: string };
+      const initials = user.name.split(/\s+/).map((w) => w[0] ?? '').join('').slice(0, 2).toUpperCase();
+      return h('span', { class: 'avatar', title: user.name, style: `background:${user.color}` }, initials);
+    }));
+    presence.title = others.length === 1 ? t('notebook.oneOther') : t('notebook.others', { count: others.length });
+  };
+  session.awareness.on('change', render);
+  return { element: presence, dispose: () => session.awareness.off('change', render) };
+}
+
+/** The action buttons of the top bar. `onTogglePanel` shows or hides the dataset panel and says which. */
+export function notebookActions(
+  session: NotebookSession,
+  runner: Runner,
+  store: RuntimeStore,
+  onTogglePanel: () => boolean,
+): { element: HTMLElement; dispose(): void } {
+  const status = statusBadge(session);
+  const presence = presenceList(session);
+  const runAll = h('button', { type: 'button', class: 'button small', 'data-testid': 'run-all' });
+  const renderRunAll = () => {
+    const stopping = runner.isRunningAll();
+    replaceChildren(runAll, icon(stopping ? 'stop' : 'runAll', 13), t(stopping ? 'notebook.stopAll' : 'notebook.runAll'));
+    runAll.classList.toggle('busy', store.isRunning());
+  };
+  renderRunAll();
+  runAll.addEventListener('click', () => {
+    if (runner.isRunningAll()) void runner.stopAll();
+    else void runner.runAll().finally(renderRunAll);
+    renderRunAll();
+  });
+  const stopBusy = store.onAny(renderRunAll);
+  const help = h('button', { type: 'button', class: 'icon-button', title: t('notebook.shortcuts'), 'aria-label': t('notebook.shortcuts') }, icon('keyboard'));
+  help.addEventListener('click', () => showShortcuts());
+  const panel = h('button', { type: 'button', class: 'icon-button', title: t('notebook.toggleDatasets'), 'aria-label': t('notebook.toggleDatasets'), 'aria-pressed': 'true' }, icon('panel'));
+  panel.addEventListener('click', () => panel.setAttribute('aria-pressed', String(onTogglePanel())));
+  return {
+    element: h('div', { class: 'notebook-toolbar' }, presence.element, status.element, runAll, panel, help),
+    dispose: () => {
+      status.dispose();
+      presence.dispose();
+      stopBusy();
+    },
+  };
+}

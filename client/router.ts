@@ -1,0 +1,39 @@
+/** Paths of the app: `/` lists notebooks, `/n/<id>` opens one. History API, no hash. */
+export type Route = { name: 'home' } | { name: 'notebook'; id: string } | { name: 'notFound'; path: string };
+
+/** Parses a pathname into a route. Pure. */
+export function parseRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '' || pathname === '/index.html') return { name: 'home' };
+  const m = /^\/n\/([A-Za-z0-9_-]{1,128})\/?$/.exec(pathname);
+  if (m) return { name: 'notebook', id: m[1]! };
+  return { name: 'notFound', path: pathname };
+}
+
+export const notebookPath = (id: string): string => `/n/${encodeURIComponent(id)}`;
+
+type Listener = (route: Route) => void;
+let listener: Listener = () => {};
+
+/** Starts routing: renders the current path now and on back/forward and app link clicks. */
+export function startRouter(onRoute: Listener): void {
+  listener = onRoute;
+  window.addEventListener('popstate', () => listener(parseRoute(location.pathname)));
+  // Same-origin links marked data-link navigate without a page load (modified clicks open tabs as usual).
+  document.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.('a[data-link]') as HTMLAnchorElement | null;
+    if (!a || a.origin !== location.origin) return;
+    e.preventDefault();
+    navigate(a.pathname);
+  });
+  listener(parseRoute(location.pathname));
+}
+
+/** Goes to a path of the app, adding a history entry. */
+export function navigate(path: string, replace = false): void {
+  if (path !== location.pathname) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+  }
+  listener(parseRoute(path));
+}

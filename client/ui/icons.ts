@@ -1,0 +1,33 @@
+/** Icon paths (24×24, stroked) drawn for Carnet, so no icon font or sprite is fetched. */
+export const icons = {
+  play: 'M7 4.5v15l12-7.5z',
+  runAll: 'M4 5v14l8-7z|M12 5v14l8-7z',
+  stop: 'M7 7h10v10H7z',
+  plus: 'M12 5v14|M5 12h14',
+  trash: 'M4 7h16|M9 7V4h6v3|M6 7l1 13h10l1-13|M10 11v6|M14 11v6',
+  up: 'M12 19V5|M6 11l6-6 6 6',
+  down: 'M12 5v14|M6 13l6 6 6-6',
+  grip: 'M9 6h.01|M15 6h.01|M9 12h.01|M15 12h.01|M9 18h.01|M15 18h.01',
+  database: 'M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3z|M4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6|M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
+  moon: 'M20 13.5A8 8 0 1 1 10.5 4a6.5 6.5 0 0 0 9.5 9.5z',
+  sun: 'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z|M12 2v2|M12 20v2|M4.9 4.9l1.4 1.4|M17.7 17.7l1.4 1.4|M2 12h2|M20 12h2|M4.9 19.1l1.4-1.4|M17.7 6.3l1.4-1.4',
+  download: 'M12 4v11|M7 10l5 5 5-5|M5 20h14',
+  upload: 'M12 20V9|M7 14l5-5 5 5|M5 4h14',
+  copy: 'M9 9h11v11H9z|M5 15H4V4h11v1',
+  keyboard: 'M3 6h18v12H3z|M7 10h.01|M11 10h.01|M15 10h.01|M8 14h8',
+  sql: 'M9 8l-4 4 4 4|M15 8l4 4-4 4',
+  text: 'M5 6h14|M5 12h9|M5 18h12',
+  edit: 'M4 20h4L19 9l-4-4L4 16z|M13 7l4 4',
+  duplicate: 'M8 8h12v12H8z|M4 16V4h12',
+  back: 'M15 6l-6 6 6 6',
+  close: 'M6 6l12 12|M18 6L6 18',
+  panel: 'M3 4h18v16H3z|M9 4v16',
+  table: 'M3 5h18v14H3z|M3 10h18|M3 15h18|M9 5v14',
+  notebook: 'M6 3h11a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6z|M9 3v18|M12 8h4|M12 12h4',
+  sortAsc: 'M12 19V5|M7 10l5-5 5 5',
+  sortDesc: 'M12 5v14|M7 14l5 5 5-5',
+  refresh: 'M20 12a8 8 0 1 1-2.4-5.7|M20 4v5h-5',
+  alert: 'M12 3l10 18H2z|M12 10v4|M12 17h.01',
+} as const;
+
+export type IconName = keyof typeof icons;
