@@ -97,9 +97,11 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Websockets are not HTTP connections the server tracks: close them (saving every
+      // notebook) first, or server.close() would wait for the last browser to leave.
+      await collab.shutdown();
       server.closeAllConnections?.();
       await new Promise<void>((ok) => server.close(() => ok()));
-      await collab.shutdown();
       await engine.close();
       await catalog.close();
       await auth.close();
