@@ -83,6 +83,8 @@ export function compileCell(input: CompileInput): CompileResult {
   if (target.kind !== 'sql') return failure(`${label} is a ${target.kind} cell; only SQL cells run`, [target.id]);
   const body = prepareBody(target.source);
   if (body.empty) return failure(`${label} is empty`, [target.id]);
+  const kind = notAQuery(body);
+  if (kind) return failure(`${label}: only SELECT queries can run here (found ${kind})`, [target.id]);
 
   const graph = buildGraph(input.cells, new Set(datasets.keys()));
   const upstream = upstreamOrder(graph, target.id);
@@ -94,6 +96,8 @@ export function compileCell(input: CompileInput): CompileResult {
     const prepared = prepareBody(cell.source);
     const name = cell.name!;
     if (prepared.empty) return failure(`${label} reads cell "${name}", which is empty`, [target.id, cell.id]);
+    const other = notAQuery(prepared);
+    if (other) return failure(`cell "${name}": only SELECT queries can run here (found ${other})`, [cell.id]);
     ctes.push({ name, materialize: true, body: prepared.text, cell: { cellId: cell.id, name } });
   }
   const main: Main = { body, cell: target.name === undefined ? { cellId: target.id } : { cellId: target.id, name: target.name } };
@@ -112,6 +116,8 @@ export function compileSql(sql: string, datasets: ReadonlyMap<string, string>): 
   const lower = lowerKeys(datasets);
   const body = prepareBody(sql);
   if (body.empty) return failure('the query is empty', []);
+  const kind = notAQuery(body);
+  if (kind) return failure(`only SELECT queries can run here (found ${kind})`, []);
   const used = [...findReferences(sql, new Set(lower.keys()))];
   const ctes: Cte[] = used.map((name) => ({ name, materialize: false, body: lower.get(name)! }));
   const clash = mergeClash(body, ctes);
@@ -272,4 +278,17 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): numb
 function isShowStatement(text: string): boolean {
   const first = tokenize(text).find(isSignificant);
   return first !== undefined && /^(summarize|describe|show)$/i.test(first.text);
+}
+
+const QUERY_STARTS = new Set(['select', 'with', 'from', 'values', 'table', 'summarize', 'describe', 'show', 'pivot', 'unpivot', '(']);
+
+/**
+ * The first word of a statement that is not a query (COPY, ATTACH, SET…), in capitals;
+ * null for a query. Composing such a statement into CTEs would only produce a puzzling
+ * syntax error; the engine's guard remains the check that counts.
+ */
+function notAQuery(body: Body): string | null {
+  const first = body.tokens[0];
+  if (!first) return null;
+  return QUERY_STARTS.has(first.text.toLowerCase()) ? null : first.text.toUpperCase();
 }
