@@ -13,6 +13,8 @@ import { userAdd, userList, userDisable, userEnable, userSetRole, userResetPassw
 import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import { auditVerify, auditExport } from './audit.js';
 import { cliActor } from './user.js';
+import { runCommand } from './run.js';
+import { exportCommand } from './export.js';
 import { createAuditLog, auditDirOf, queryEntry, failedStatus } from '../audit/index.js';
 import { QueryError } from '../engine/index.js';
 
@@ -25,6 +27,10 @@ commands:
   datasets                           list the datasets of the workspace
   query "<sql>" [--limit N]          run one SELECT (sandboxed) and print the rows
   import <file> --name <name>        import a CSV, JSON or Parquet file as a dataset
+  run <notebook> [--export html|pdf|md --out FILE]
+                                     run every cell in dependency order; exit 1 naming the cells that fail
+  export <notebook> --format html|pdf|md --out FILE [--code] [--no-provenance] [--confirm]
+                                     a briefing: self-contained HTML, PDF (Chromium) or Markdown zip
   user add <name> --role admin|analyst [--display-name D]
                                      add an account (password from stdin, or generated)
   user list | disable <name> | enable <name> | role <name> <role> | reset-password <name>
@@ -53,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       'display-name': { type: 'string' },
       user: { type: 'string' },
+      export: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      code: { type: 'boolean' },
+      'no-provenance': { type: 'boolean' },
+      confirm: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +85,12 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       if (rest.length !== 1 || !values.name) return usage('import takes a file and a name: carnet import calls.csv --name calls');
       return doImport(config, rest[0]!, values.name);
+    case 'run':
+      if (rest.length !== 1) return usage('run takes one notebook: carnet run <notebook> [--export html|pdf|md --out FILE]');
+      return runCommand(config, rest[0]!, { export: values.export, out: values.out, code: values.code, provenance: !values['no-provenance'], confirm: values.confirm });
+    case 'export':
+      if (rest.length !== 1) return usage('export takes one notebook: carnet export <notebook> --format html|pdf|md --out FILE');
+      return exportCommand(config, rest[0]!, { format: values.format, out: values.out, code: values.code, provenance: !values['no-provenance'], confirm: values.confirm });
     case 'user':
       return user(config.home, rest, values.role, values['display-name']);
     case 'token':

@@ -8,6 +8,7 @@ import { notebookRoutes } from './routes/notebooks.js';
 import { staticHandler } from './static.js';
 import { sessionMiddleware } from './session.js';
 import { authRoutes } from './routes/auth.js';
+import { exportRoutes } from './routes/export.js';
 
 /** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
 export function createApp(deps: AppDeps) {
@@ -16,6 +17,7 @@ export function createApp(deps: AppDeps) {
     .route('/datasets', datasetRoutes(deps))
     .route('/results', resultRoutes(deps))
     .route('/notebooks', notebookRoutes(deps))
+    .route('/notebooks', exportRoutes(deps))
     .route('/', queryRoutes(deps))
     .get('/sql-vocabulary', async (c) => c.json(await deps.vocabulary()))
     .get('/health', (c) => c.json({ ok: true }));

@@ -1,0 +1,16 @@
+export { exportNotebook, prepareBriefing, fileSlug, EXPORT_FORMATS, type ExportDeps, type ExportFormat, type ExportRequest, type ExportedFile, type PreparedBriefing } from './export-notebook.js';
+export { runNotebook, staleCells, cellIdentity, FIGURE_WIDTH, type CellOutcome, type NotebookRun, type RunNotebookOptions } from './run-notebook.js';
+export { buildBriefing, displayValue, rowsCaption, DEFAULT_OPTIONS } from './briefing.js';
+export type { Briefing, BriefingBlock, BriefingInput, BriefingOptions, CellEvidence, DatasetFacts, ExportFacts, FigureBlock, FigureEvidence, ProvenanceEntry, TableBlock, TableEvidence } from './briefing.js';
+export { collectEvidence, datasetFacts, workspaceRelative, type CollectOptions } from './collect.js';
+export { renderHtml, escapeHtml, type HtmlOptions } from './html.js';
+export { renderMarkdown, renderMarkdownZip } from './markdown.js';
+export { safeMarkdown } from './markdown-safe.js';
+export { renderNarrative } from './narrative.js';
+export { renderPdf, chromiumPath, ChromiumMissingError, DEFAULT_CHROMIUM, type PdfOptions, type PrintedPdf } from './pdf.js';
+export { chartFigure, drawFigure } from './figures.js';
+export { MARKING_LEVELS, DEFAULT_CONFIRM_ABOVE, markingOf, markingRank, needsConfirmation, confirmAboveFrom, markingColours } from './marking.js';
+export { engineVersion } from './engine-version.js';
+export { carnetVersion } from './version.js';
+export { zipStore, type ZipEntry } from './zip.js';
+export { openHeadless, type Headless } from './headless.js';
