@@ -1,11 +1,16 @@
-/** Paths of the app: `/` lists notebooks, `/n/<id>` opens one. History API, no hash. */
-export type Route = { name: 'home' } | { name: 'notebook'; id: string } | { name: 'notFound'; path: string };
+/** Paths of the app: `/` lists notebooks, `/n/<id>` opens one, `/n/<id>/briefing` reads it as a document. History API, no hash. */
+export type Route = { name: 'home' } | { name: 'notebook'; id: string } | { name: 'briefing'; id: string } | { name: 'login' } | { name: 'setup' } | { name: 'notFound'; path: string };
 
 /** Parses a pathname into a route. Pure. */
-export function parseRoute(pathname: string): Route {
+export function parseRoute(path: string): Route {
+  const pathname = path.split('?')[0]!;
   if (pathname === '/' || pathname === '' || pathname === '/index.html') return { name: 'home' };
+  if (pathname === '/login') return { name: 'login' };
+  if (pathname === '/setup') return { name: 'setup' };
   const m = /^\/n\/([A-Za-z0-9_-]{1,128})\/?$/.exec(pathname);
   if (m) return { name: 'notebook', id: m[1]! };
+  const b = /^\/n\/([A-Za-z0-9_-]{1,128})\/briefing\/?$/.exec(pathname);
+  if (b) return { name: 'briefing', id: b[1]! };
   return { name: 'notFound', path: pathname };
 }
 
@@ -31,7 +36,7 @@ export function startRouter(onRoute: Listener): void {
 
 /** Goes to a path of the app, adding a history entry. */
 export function navigate(path: string, replace = false): void {
-  if (path !== location.pathname) {
+  if (path !== location.pathname + location.search) {
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
   }

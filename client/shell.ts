@@ -5,16 +5,19 @@
 import { h, icon, replaceChildren } from './ui/dom.js';
 import { getLang, LANGS, setLang, t, type Lang } from './i18n/index.js';
 import { currentTheme, toggleTheme } from './theme.js';
-import { parseRoute, startRouter, type Route } from './router.js';
+import { navigate, parseRoute, startRouter, type Route } from './router.js';
 import type { View } from './view.js';
 import { HomeView } from './home/home-view.js';
+import { authGate, sessionLost, userMenu, LoginView, SetupView } from './auth/index.js';
+import { onUnauthorized } from './api/http.js';
 
 export function mountShell(root: HTMLElement): void {
   const headerSlot = h('div', { class: 'topbar-title' });
   const actionsSlot = h('div', { class: 'topbar-actions' });
   const controls = h('div', { class: 'topbar-controls' });
   const brand = h('a', { href: '/', 'data-link': true, class: 'brand', title: t('app.home') }, brandMark(), h('span', null, t('app.name')));
-  const topbar = h('header', { class: 'topbar' }, brand, headerSlot, actionsSlot, controls);
+  const account = h('div', { class: 'topbar-account' });
+  const topbar = h('header', { class: 'topbar' }, brand, headerSlot, actionsSlot, controls, account);
   const main = h('main', { class: 'page', id: 'main' });
   replaceChildren(root, topbar, main);
 
@@ -50,6 +53,11 @@ export function mountShell(root: HTMLElement): void {
     document.title = t('app.name');
     let created: View;
     try {
+      // Signed out: the login (or first-start setup) page instead; signed in: the account menu.
+      const gate = await authGate(location.pathname + location.search);
+      if (mine !== generation) return;
+      if (gate.redirect) return navigate(gate.redirect, true);
+      replaceChildren(account, gate.user ? userMenu(gate.user) : null);
       created = await createView(next);
     } catch (err) {
       created = messageView(t('app.error', { message: (err as Error).message }));
@@ -64,6 +72,7 @@ export function mountShell(root: HTMLElement): void {
     if (created.actions) actionsSlot.appendChild(created.actions);
   };
 
+  onUnauthorized(() => sessionLost(() => navigate(location.pathname + location.search, true)));
   startRouter((r) => void render(r));
 }
 
@@ -76,6 +85,14 @@ async function createView(route: Route): Promise<View> {
       const { NotebookView } = await import('./notebook/notebook-view.js');
       return new NotebookView(route.id);
     }
+    case 'briefing': {
+      const { BriefingView } = await import('./briefing/briefing-view.js');
+      return new BriefingView(route.id);
+    }
+    case 'login':
+      return new LoginView();
+    case 'setup':
+      return new SetupView();
     case 'notFound':
       return messageView(t('app.notFound'));
   }

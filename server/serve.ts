@@ -20,6 +20,7 @@ import { sqlVocabulary } from './vocabulary.js';
 import { createAuditLog, auditDirOf } from './audit/index.js';
 import { createAuth } from './auth/index.js';
 import { authorizeUpgrade } from './http/session.js';
+import { createAccess } from './access/index.js';
 
 export const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -34,6 +35,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   const ws = await openWorkspace(config.home, { demoScale: config.demoScale, log });
   const audit = await createAuditLog(auditDirOf(ws.stateDir));
   const auth = await createAuth({ stateDir: ws.stateDir, required: config.authRequired, audit });
+  const access = await createAccess({ stateDir: ws.stateDir, enforce: config.authRequired, audit });
   const catalog = await createCatalog(ws.dataDir);
   const engine = await createEngine({
     dataDir: ws.dataDir,
@@ -60,6 +62,7 @@ export async function startServer(config: Config, log: (msg: string) => void = c
     catalog,
     auth,
     audit,
+    access,
     importFile: async ({ bytesPath, filename, name }) => importFile(ws.dataDir, { sourcePath: bytesPath, name, filename }),
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),

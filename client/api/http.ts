@@ -26,8 +26,16 @@ export class ApiError extends Error {
   }
 }
 
+let unauthorized: () => void = () => {};
+
+/** Called when any API answer is 401 (the session ended): the shell sends the page to sign-in. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
 /** Reads `{error:{message,…}}` from a failed response, or describes the status when the body is not that. */
 export async function errorFrom(res: Response): Promise<ApiError> {
+  if (res.status === 401) unauthorized();
   let body: unknown = null;
   try {
     body = await res.json();

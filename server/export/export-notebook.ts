@@ -10,7 +10,7 @@ import type { NotebookData } from '../../core/notebook/model.js';
 import { CarnetError } from '../errors.js';
 import type { AuditActor } from '../audit/index.js';
 import type { Catalog } from '../datasets/index.js';
-import { scopeOf } from '../notebooks/scope.js';
+import { scopeOf, type DatasetScope } from '../notebooks/scope.js';
 import type { RunCellDeps } from '../notebooks/run-cell.js';
 import { buildBriefing, DEFAULT_OPTIONS, type Briefing, type BriefingOptions } from './briefing.js';
 import { collectEvidence, datasetFacts } from './collect.js';
@@ -45,6 +45,8 @@ export interface ExportDeps extends RunCellDeps {
   newId?: () => string;
   /** Chromium for PDFs; default CARNET_CHROMIUM or /usr/bin/chromium. */
   chromium?: string;
+  /** The datasets `actor` may read (server/access); default all of them. */
+  scopeFor?: (actor: AuditActor, datasets: Awaited<ReturnType<Catalog['list']>>) => Promise<DatasetScope>;
 }
 
 export interface ExportedFile {
@@ -86,7 +88,7 @@ export async function prepareBriefing(
   const options = { ...DEFAULT_OPTIONS, ...opts.options };
   const now = deps.now ?? (() => new Date());
   const datasets = await deps.catalog.list();
-  const scope = scopeOf(datasets);
+  const scope = deps.scopeFor ? await deps.scopeFor(actor, datasets) : scopeOf(datasets);
   const modified = new Map(datasets.map((d) => [d.name.toLowerCase(), d.modified]));
   const staleNow = async (data: NotebookData) => {
     const runs = await deps.runs.latest(notebookId);

@@ -9,6 +9,7 @@ import { staticHandler } from './static.js';
 import { sessionMiddleware } from './session.js';
 import { authRoutes } from './routes/auth.js';
 import { exportRoutes } from './routes/export.js';
+import { accessRoutes } from '../access/index.js';
 
 /** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
 export function createApp(deps: AppDeps) {
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps) {
     .route('/', queryRoutes(deps))
     .get('/sql-vocabulary', async (c) => c.json(await deps.vocabulary()))
     .get('/health', (c) => c.json({ ok: true }));
+  if (deps.access) api.route('/access', accessRoutes({ ...deps, access: deps.access }));
   const app = new Hono();
   app.onError(errorResponse);
   app.use('*', sessionMiddleware(deps.auth));

@@ -10,6 +10,7 @@ import type { NotebookId } from '../../core/ids.js';
 import type { Catalog, DatasetInfo } from '../datasets/index.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit/index.js';
+import type { Access } from '../access/index.js';
 
 /** Live notebook documents (server/collab), as the HTTP layer needs them. */
 export interface LiveDocs {
@@ -32,6 +33,8 @@ export interface AppDeps {
   catalog: Catalog;
   auth: Auth;
   audit: AuditLog;
+  /** Dataset clearance and markings (issue 6); absent: everything readable, nothing marked. */
+  access?: Access;
   importFile(req: ImportRequest): Promise<DatasetInfo>;
   engine: Engine;
   results: ResultStore;

@@ -21,6 +21,8 @@ export interface RunCellDeps extends ExecuteDeps {
   inFlight: InFlight<{ result: StoredResult; run: RunRecord }>;
   /** The notebook as it is now: the live document when open, else its file. */
   read(id: NotebookId): Promise<NotebookData>;
+  /** The marking of a result reading these datasets (server/access); absent: runs are not marked. */
+  marking?: (datasets: readonly string[]) => Promise<{ level: string; compartments: string[] }>;
 }
 
 /**
@@ -67,7 +69,8 @@ export async function runCell(
     let run: RunRecord | undefined;
     try {
       const result = await execute(deps, prepared.sql, scope.files(prepared.datasets), { ...opts, queryId }, true);
-      run = { ...base, status: 'ok', resultId: result.id, rowCount: result.rowCount, truncated: result.truncated, elapsedMs: result.elapsedMs, inputs: prepared.inputs };
+      const marking = deps.marking ? await deps.marking(prepared.datasets) : undefined;
+      run = { ...base, status: 'ok', resultId: result.id, rowCount: result.rowCount, truncated: result.truncated, elapsedMs: result.elapsedMs, ...(marking ? { marking } : {}), inputs: prepared.inputs };
       await deps.runs.record(notebookId, run);
       await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: prepared.sql, datasets: prepared.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
       return { result, run };

@@ -13,6 +13,8 @@ export interface RunRecord {
   ranAt: string;
   ranBy?: string;
   error?: { message: string; kind: string; cellId?: CellId; cellName?: string; line?: number; column?: number };
+  /** The highest marking of the datasets the run read (issue 6), when access control is on. */
+  marking?: { level: string; compartments: string[] };
   /** sourceHash of each cell whose source fed this run (target and upstream). */
   inputs: Record<string, string>;
 }

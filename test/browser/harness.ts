@@ -55,6 +55,9 @@ export class Harness {
   private log = '';
   private readonly contexts: BrowserContext[] = [];
 
+  /** `env`: extra server environment, e.g. `{ CARNET_AUTH: 'required' }`. */
+  constructor(private readonly options: { env?: Record<string, string> } = {}) {}
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -73,7 +76,7 @@ export class Harness {
     this.log = '';
     const child = spawn(process.execPath, ['--import', 'tsx', serverEntry(), 'serve', '--home', this.home, '--port', String(this.port)], {
       cwd: ROOT,
-      env: { ...process.env, CARNET_DEMO_SCALE: '0.02' },
+      env: { ...process.env, CARNET_DEMO_SCALE: '0.02', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.server = child;
@@ -83,7 +86,8 @@ export class Harness {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.log}`);
       try {
-        const res = await fetch(`${this.baseUrl}/api/datasets`);
+        // /api/health answers without an account, so this also works under CARNET_AUTH=required.
+        const res = await fetch(`${this.baseUrl}/api/health`);
         if (res.ok) return;
       } catch {
         // Not listening yet.

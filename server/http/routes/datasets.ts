@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js';
 import type { DatasetInfo } from '../../datasets/index.js';
 import { BadRequestError, NotFoundError, CarnetError } from '../../errors.js';
 import { identifierProblem } from '../../../core/sql/identifiers.js';
-import { requestActor } from '../session.js';
+import { requestActor, currentUser } from '../session.js';
 
 /** What a client may see of a dataset: never its absolute path on the server. */
 export function publicDataset(d: DatasetInfo) {
@@ -21,12 +21,15 @@ export function datasetRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', async (c) => {
       const list = await deps.catalog.list();
-      return c.json({ datasets: list.map(publicDataset) });
+      // A dataset the user may not read is not listed: its name alone can be sensitive.
+      const shown = deps.access ? await deps.access.readable(currentUser(c), list) : list;
+      return c.json({ datasets: shown.map(publicDataset) });
     })
     .get('/:name', async (c) => {
       const name = c.req.param('name');
       const info = await deps.catalog.get(name);
-      if (!info) throw new NotFoundError(`dataset "${name.slice(0, 80)}" not found`);
+      const hidden = info && deps.access && !(await deps.access.readable(currentUser(c), [info])).length;
+      if (!info || hidden) throw new NotFoundError(`dataset "${name.slice(0, 80)}" not found`);
       if (info.error) return c.json({ ...publicDataset(info), sample: null, profile: null });
       const detail = await deps.catalog.detail(name);
       return c.json({ ...publicDataset(detail), sample: detail.sample, profile: detail.profile });

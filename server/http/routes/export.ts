@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { jsonObject } from '../body.js';
 import { requestActor } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
+import { exportScope, markingHook } from '../../access/index.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import {
   exportNotebook, prepareBriefing, renderHtml, EXPORT_FORMATS,
@@ -28,7 +29,11 @@ const BODY_KEYS = new Set(['format', 'code', 'provenance', 'confirm']);
  * `GET /:id/briefing` shows it in the app. Mounted under /api/notebooks.
  */
 export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
-  const exportDeps: ExportDeps = { ...deps, ...deps.config, read: (n) => deps.docs.read(n), ...opts };
+  const exportDeps: ExportDeps = {
+    ...deps, ...deps.config, read: (n) => deps.docs.read(n),
+    ...(deps.access ? { scopeFor: exportScope(deps.access), marking: markingHook(deps.access) } : {}),
+    ...opts,
+  };
   return new Hono()
     .post('/:id/export', async (c) => {
       const id = parseNotebookId(c.req.param('id'));

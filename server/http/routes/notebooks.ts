@@ -5,11 +5,11 @@ import { jsonObject, requireString } from '../body.js';
 import { parseNotebookId } from '../../notebooks/store.js';
 import { parseRunOptions } from '../../notebooks/execute.js';
 import { runCell } from '../../notebooks/run-cell.js';
-import { scopeOf } from '../../notebooks/scope.js';
 import { resultResponse } from '../respond.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import type { CellId } from '../../../core/ids.js';
-import { requestActor } from '../session.js';
+import { requestActor, currentUser } from '../session.js';
+import { requestScope, markingHook, markingText } from '../../access/index.js';
 
 const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 200;
@@ -91,9 +91,10 @@ export function notebookRoutes(deps: AppDeps) {
         throw new BadRequestError(`run cell ${cellId}: "width" must be a number of pixels from 1 to 10000`);
       }
       const opts = { ...parseRunOptions(rest, `run cell ${cellId}`), width };
-      const scope = scopeOf(await deps.catalog.list());
-      const { result, run, meta } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n) }, scope, id, cellId as CellId, opts, requestActor(c));
+      const scope = await requestScope(deps.access, currentUser(c), await deps.catalog.list());
+      const { result, run, meta } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n), marking: markingHook(deps.access) }, scope, id, cellId as CellId, opts, requestActor(c));
       const extra: Record<string, string> = { 'X-Carnet-Ran-At': run.ranAt };
+      if (run.marking) extra['X-Carnet-Marking'] = encodeURIComponent(markingText(run.marking));
       // Chart facts (kind of aggregation, the source's columns) travel in a header so the body stays Arrow.
       if (meta) extra['X-Carnet-Chart'] = encodeURIComponent(JSON.stringify(meta));
       return resultResponse(c, result, undefined, extra);

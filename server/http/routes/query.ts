@@ -6,8 +6,8 @@ import { compileSql, locate } from '../../../core/compile/index.js';
 import { QueryError } from '../../engine/types.js';
 import { BadRequestError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
-import { scopeOf } from '../../notebooks/scope.js';
-import { requestActor } from '../session.js';
+import { requestActor, currentUser } from '../session.js';
+import { requestScope, markingHeader } from '../../access/index.js';
 import { queryEntry, failedStatus } from '../../audit/index.js';
 
 const MAX_SQL = 1_000_000;
@@ -22,13 +22,17 @@ export function queryRoutes(deps: AppDeps) {
       const actor = requestActor(c);
       const started = Date.now();
       const params = opts.params ?? {};
-      const scope = scopeOf(await deps.catalog.list());
+      const scope = await requestScope(deps.access, currentUser(c), await deps.catalog.list());
       const compiled = compileSql(sql, scope.relations);
-      if (!compiled.ok) throw new BadRequestError(compiled.error);
+      if (!compiled.ok) {
+        // A refusal before SQL runs (an unknown or unreadable dataset) is audited too.
+        await deps.audit.append(queryEntry(actor, { compiledSql: sql, datasets: [], params, durationMs: Date.now() - started, status: 'error', error: compiled.error }));
+        throw new BadRequestError(compiled.error);
+      }
       try {
         const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false);
         await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
-        return resultResponse(c, result);
+        return resultResponse(c, result, undefined, await markingHeader(deps.access, compiled.datasets));
       } catch (e) {
         if (e instanceof QueryError) {
           await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, durationMs: Date.now() - started, status: failedStatus(e.kind), error: e.message }));
