@@ -20,7 +20,8 @@ import { sqlVocabulary } from './vocabulary.js';
 import { createAuditLog, auditDirOf } from './audit/index.js';
 import { createAuth } from './auth/index.js';
 import { authorizeUpgrade } from './http/session.js';
-import { createAccess } from './access/index.js';
+import { createAccess, authorizeNotebook } from './access/index.js';
+import { History } from './history/index.js';
 
 export const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -50,10 +51,18 @@ export async function startServer(config: Config, log: (msg: string) => void = c
   const collab = createCollab({
     stateDir: ws.stateDir,
     load: async (id) => ((await notebooks.exists(id as never)) ? notebooks.read(id as never) : null),
-    save: (id, data) => notebooks.write(id as never, data),
+    save: async (id, data) => {
+      await notebooks.write(id as never, data);
+      history.noteSaved(id, data);
+    },
+    onEdit: (id, author) => history.noteEdit(id, author),
     onError: (e) => log(`collab: ${(e as Error).message}`),
-    authorize: authorizeUpgrade(auth),
+    // Opening a notebook follows clearance (issue 6); `docs` is read only once requests arrive.
+    authorize: authorizeNotebook(access, { classification: async (id) => (await docs.read(id)).meta.classification, latestRuns: (id) => runs.latest(id) }, authorizeUpgrade(auth)),
   });
+  const runs = new RunLog(join(ws.stateDir, 'runs'));
+  const docs = liveDocs(collab);
+  const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, onError: (e) => log(`history: ${(e as Error).message}`) });
   await collab.replayAll((await notebooks.list()).map((n) => n.id));
 
   const clientBuilt = await stat(join(CLIENT_DIR, 'index.html')).then(() => true, () => false);
@@ -66,11 +75,12 @@ export async function startServer(config: Config, log: (msg: string) => void = c
     importFile: async ({ bytesPath, filename, name }) => importFile(ws.dataDir, { sourcePath: bytesPath, name, filename }),
     engine,
     results: new ResultStore(join(ws.stateDir, 'results')),
-    runs: new RunLog(join(ws.stateDir, 'runs')),
+    runs,
     events: new RunEvents(),
     inFlight: new InFlight(),
     notebooks,
-    docs: liveDocs(collab),
+    docs,
+    history,
     vocabulary: sqlVocabulary(),
     config: {
       rowCap: config.rowCap,
@@ -103,6 +113,8 @@ export async function startServer(config: Config, log: (msg: string) => void = c
       // Websockets are not HTTP connections the server tracks: close them (saving every
       // notebook) first, or server.close() would wait for the last browser to leave.
       await collab.shutdown();
+      // After the last saves: versions still due are taken from what they wrote.
+      await history.close();
       server.closeAllConnections?.();
       await new Promise<void>((ok) => server.close(() => ok()));
       await engine.close();

@@ -13,7 +13,7 @@ import type { LiveCell } from '../notebook/doc-ops.js';
 import type { CellBody, CellContext, EditableKind } from './context.js';
 import { SqlBody } from './sql-body.js';
 import { MarkdownBody } from './markdown-body.js';
-import { SourceBody } from './source-body.js';
+import { ChartBody } from './chart-body.js';
 
 export const CELL_DRAG_TYPE = 'application/x-carnet-cell';
 
@@ -21,7 +21,7 @@ export class CellView {
   readonly element: HTMLElement;
   readonly id: CellId;
   readonly kind: CellKind;
-  /** The live map this view is bound to; a moved cell is a new map (see core moveCell). */
+  /** The live map this view is bound to (a move changes only its position key: see core moveCell). */
   readonly map: Y.Map<unknown>;
   readonly body: CellBody;
   private readonly nameInput: HTMLInputElement | null = null;
@@ -29,6 +29,7 @@ export class CellView {
   private readonly runButton: HTMLButtonElement | null = null;
   private readonly mapObserver = () => this.syncName();
   private readonly unsubscribe: () => void = () => {};
+  private readonly releaseMarking: () => void;
 
   constructor(
     private readonly ctx: CellContext,
@@ -84,13 +85,16 @@ export class CellView {
       header.append(h('span', { class: 'kind-label' }, t('cell.markdown')));
       this.body = new MarkdownBody(ctx, cell.id, cell.text);
     } else {
-      header.append(h('span', { class: 'kind-label' }, t('cell.chart')), h('span', { class: 'muted small' }, t('cell.chartNote')));
-      this.body = new SourceBody(ctx, cell.id, cell.text);
+      header.append(h('span', { class: 'kind-label' }, t('cell.chart')));
+      this.body = new ChartBody(ctx, cell.id, cell.text);
     }
+    const marking = ctx.markings?.badge(cell.id);
+    if (marking) header.append(marking.element);
+    this.releaseMarking = marking?.release ?? (() => {});
     header.appendChild(this.toolbar());
     this.element = h(
       'article',
-      { class: `cell ${cell.kind}`, 'data-cell-id': cell.id, 'data-kind': cell.kind, tabindex: -1, 'aria-label': cell.name ?? t(cell.kind === 'sql' ? 'cell.sql' : 'cell.markdown') },
+      { class: `cell ${cell.kind}`, 'data-cell-id': cell.id, 'data-kind': cell.kind, tabindex: -1, 'aria-label': cell.name ?? t(cell.kind === 'sql' ? 'cell.sql' : cell.kind === 'chart' ? 'cell.chart' : 'cell.markdown') },
       gutter,
       h('div', { class: 'cell-main' }, header, this.body.element),
       this.inserter(),
@@ -109,6 +113,7 @@ export class CellView {
   destroy(): void {
     this.map.unobserve(this.mapObserver);
     this.unsubscribe();
+    this.releaseMarking();
     this.body.destroy();
   }
 

@@ -8,6 +8,7 @@ import type { NotebookDoc } from '../notebook/doc-ops.js';
 import type { NotebookSession } from '../notebook/session.js';
 import type { RuntimeStore } from '../notebook/runtime.js';
 import type { Runner } from '../notebook/runner.js';
+import type { NotebookMarkingsView } from '../markings/notebook-markings.js';
 
 export interface CellContext {
   readonly doc: NotebookDoc;
@@ -15,6 +16,8 @@ export interface CellContext {
   readonly store: RuntimeStore;
   readonly runner: Runner;
   readonly completion: CompletionSource;
+  /** Classification markings (issue 6): a badge per cell. */
+  readonly markings?: NotebookMarkingsView;
   /** Dataset names (they share the namespace with cell names). */
   datasets(): string[];
   /** Runs the cell; with `advance`, then moves to the next cell (creating one at the end). */

@@ -6,6 +6,7 @@ import { sourceHash } from '../../core/notebook/source-hash.js';
 import { h } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
 import { OutputView } from '../results/output-view.js';
+import { chartThis } from '../charts/chart-this.js';
 import { isStale, type CellState } from '../notebook/cell-state.js';
 import type { CellBody, CellContext } from './context.js';
 import { clearError, createSqlEditor, showError } from './editor.js';
@@ -29,6 +30,11 @@ export class SqlBody implements CellBody {
     this.output = new OutputView({
       onCancel: () => void ctx.runner.cancel(cellId),
       onSort: (sort) => void ctx.runner.run(cellId, sort),
+      onChart: () => {
+        const id = chartThis(ctx, cellId);
+        // After the list has drawn the new cell (it reconciles on the next frame).
+        if (id) requestAnimationFrame(() => ctx.select(id, true));
+      },
     });
     this.element = h('div', { class: 'cell-body sql-body' }, editorHost, this.output.element);
     // Tracks only edits made in this editor (y-codemirror adds its own origin): never another user's.

@@ -9,11 +9,11 @@ import {
   cellMap,
   cellSource,
   deleteCell,
-  getCells,
   getMeta,
   insertCell,
   moveCell,
   newCellId,
+  orderedCells,
   setCellKind,
   setCellName,
   setTitle,
@@ -22,6 +22,7 @@ import {
 import { findReferences } from '../../core/compile/index.js';
 import { identifierProblem } from '../../core/sql/identifiers.js';
 import { renameEdits } from './rename.js';
+import { renameChartSource } from '../charts/chart-source.js';
 
 export interface LiveCell {
   id: CellId;
@@ -44,7 +45,7 @@ export class NotebookDoc {
   /** The cells in order, with their live maps and texts. Cells missing an id or text are skipped. */
   cells(): LiveCell[] {
     const out: LiveCell[] = [];
-    for (const map of getCells(this.doc).toArray()) {
+    for (const map of orderedCells(this.doc)) {
       const id = map.get('id');
       const kind = map.get('kind');
       const text = map.get('source');
@@ -135,7 +136,19 @@ export class NotebookDoc {
       setCellName(this.doc, id, newName === '' ? undefined : newName, this.origin);
       if (!oldName || newName === '' || oldName === newName) return;
       for (const other of this.cells()) {
-        if (other.id === id || other.kind !== 'sql') continue;
+        if (other.id === id) continue;
+        if (other.kind === 'chart') {
+          // A chart names its source in its spec: point it at the new name.
+          const edit = renameChartSource(other.text.toString(), oldName, newName);
+          if (edit) {
+            updatedCells++;
+            updatedReferences++;
+            other.text.delete(edit.from, edit.to - edit.from);
+            other.text.insert(edit.from, edit.insert);
+          }
+          continue;
+        }
+        if (other.kind !== 'sql') continue;
         const edits = renameEdits(other.text.toString(), oldName, newName);
         if (edits.length === 0) continue;
         updatedCells++;

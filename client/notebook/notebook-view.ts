@@ -24,6 +24,8 @@ import { installFileDrop } from './file-drop.js';
 import { loadServerWords, vocabularyOf } from './vocabulary.js';
 import { SqlBody } from '../cells/sql-body.js';
 import { takeJustCreated } from './just-created.js';
+import { NotebookMarkingsView } from '../markings/notebook-markings.js';
+import { CollabFeatures } from '../collab/collab-features.js';
 
 export class NotebookView implements View {
   readonly element: HTMLElement;
@@ -72,11 +74,14 @@ export class NotebookView implements View {
     let datasets: Dataset[] = [];
     const datasetNames = () => datasets.map((d) => d.name);
     const runner = (this.runner = new Runner(this.notebookId, doc, store, datasetNames));
+    const markings = new NotebookMarkingsView(this.notebookId, store);
+    this.cleanups.push(() => markings.destroy());
     const ctx: CellContext = {
       doc,
       session,
       store,
       runner,
+      markings,
       completion: sqlCompletion(() => vocabularyOf(doc, store, () => datasets)),
       datasets: datasetNames,
       run: (id, advance) => void this.run(id, advance),
@@ -99,7 +104,7 @@ export class NotebookView implements View {
     // Filled once synced: a cell added before the server's state arrives would have no view to edit.
     const addBar = h('div', { class: 'add-bar' });
     const empty = h('p', { class: 'empty-state notebook-empty', hidden: true }, t('notebook.empty'));
-    const main = h('div', { class: 'notebook-main' }, h('div', { class: 'notebook-column' }, cellsHost, empty, addBar));
+    const main = h('div', { class: 'notebook-main' }, h('div', { class: 'notebook-column' }, markings.banner('top'), cellsHost, empty, addBar, markings.banner('bottom')));
     const layout = h('div', { class: 'notebook-layout' }, panel.element, main);
     const actions = notebookActions(session, runner, store, () => !layout.classList.toggle('panel-hidden'));
     this.cleanups.push(actions.dispose);
@@ -116,6 +121,10 @@ export class NotebookView implements View {
     const list = (this.list = new CellList(ctx));
     addBar.append(this.addButton('sql', doc, datasetNames), this.addButton('markdown', doc, datasetNames));
     cellsHost.appendChild(list.element);
+    // Presence, follow, attribution, comments, history, offline state (client/collab).
+    const collab = new CollabFeatures({ notebookId: this.notebookId, session, doc, list, scroller: main, layout, column: cellsHost.parentElement!, select: (id) => this.select(id, false) });
+    this.cleanups.push(() => collab.destroy());
+    actions.element.prepend(collab.toolbar);
     const updateEmpty = () => (empty.hidden = list.cells().length > 0);
     list.onChange(() => {
       updateEmpty();
@@ -182,7 +191,7 @@ export class NotebookView implements View {
     const ctx = this.ctx!;
     if (advance) this.advanceFrom(id);
     const cell = ctx.doc.cell(id);
-    if (cell?.kind !== 'sql') return;
+    if (cell?.kind !== 'sql' && cell?.kind !== 'chart') return;
     const ok = await ctx.runner.run(id);
     const error = ctx.store.get(id).error;
     // The failing position may be in an upstream cell: underline it there.

@@ -21,6 +21,8 @@ export class Runner {
   private events: EventSource | null = null;
   private refreshing: Promise<void> | null = null;
   private runAllActive = false;
+  /** Chart cells run through their view, which knows the width they are drawn at. */
+  private readonly charts = new Map<string, () => Promise<boolean>>();
 
   constructor(
     private readonly notebookId: string,
@@ -29,9 +31,18 @@ export class Runner {
     private readonly datasets: () => readonly string[],
   ) {}
 
+  /** A chart cell's view says how to run it; returns the function that takes it back. */
+  registerChart(cellId: string, run: () => Promise<boolean>): () => void {
+    this.charts.set(cellId, run);
+    return () => {
+      if (this.charts.get(cellId) === run) this.charts.delete(cellId);
+    };
+  }
+
   /** Runs a SQL cell; resolves true when it produced a result. `sort` re-runs it sorted server-side. */
   async run(cellId: CellId, sort?: SortSpec): Promise<boolean> {
     const cell = this.doc.cell(cellId);
+    if (cell?.kind === 'chart') return (await this.charts.get(cellId)?.()) ?? false;
     if (!cell || cell.kind !== 'sql') return false;
     const previous = this.store.get(cellId).running;
     if (previous) await this.cancel(cellId);
@@ -78,7 +89,7 @@ export class Runner {
     await cancelQuery(running.queryId);
   }
 
-  /** Runs every SQL cell, each after the cells it reads. Continues past errors. */
+  /** Runs every SQL cell, each after the cells it reads, then the charts. Continues past errors. */
   async runAll(): Promise<void> {
     if (this.runAllActive) return;
     this.runAllActive = true;
@@ -87,6 +98,11 @@ export class Runner {
       for (const id of runOrder(graph)) {
         if (!this.runAllActive) break;
         await this.run(id);
+      }
+      // Charts last: they read the cells above.
+      for (const c of this.doc.cells()) {
+        if (!this.runAllActive) break;
+        if (c.kind === 'chart') await this.run(c.id);
       }
     } finally {
       this.runAllActive = false;

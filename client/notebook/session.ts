@@ -30,7 +30,9 @@ export class NotebookSession {
     // BroadcastChannel off: every tab syncs through the server, which is what makes an edit durable.
     this.provider = new WebsocketProvider(`${scheme}://${location.host}/collab`, notebookId, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.awareness = this.provider.awareness;
-    this.awareness.setLocalStateField('user', presenceUser());
+    // The remembered name for now; client/collab replaces it with the account's, or asks for one.
+    const { name, color, colorLight, id } = presenceUser();
+    this.awareness.setLocalStateField('user', { name, color, colorLight, id });
     this.undo = new Y.UndoManager(this.doc.getArray('cells'), { trackedOrigins: new Set([this.origin]), captureTimeout: 300 });
     this.synced = new Promise((resolve) => {
       if (this.provider.synced) resolve();

@@ -1,4 +1,4 @@
-/** The notebook's part of the top bar: title, presence, connection, Run all, panel and help buttons. */
+/** The notebook's part of the top bar: title, connection, Run all, panel and help buttons (presence: client/collab). */
 import { h, icon, replaceChildren } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
 import type { NotebookDoc } from './doc-ops.js';
@@ -6,6 +6,8 @@ import type { NotebookSession, SessionStatus } from './session.js';
 import type { Runner } from './runner.js';
 import type { RuntimeStore } from './runtime.js';
 import { showShortcuts } from './shortcuts-dialog.js';
+import { exportMenu } from '../briefing/export-menu.js';
+import { briefingPath } from '../briefing/paths.js';
 
 /** An input bound to the document's title; returns it and a function that stops the binding. */
 export function titleInput(doc: NotebookDoc, session: NotebookSession, initial: string): { element: HTMLInputElement; dispose(): void } {
@@ -44,22 +46,6 @@ function statusBadge(session: NotebookSession): { element: HTMLElement; dispose(
   return { element: status, dispose: session.onStatus(render) };
 }
 
-/** The other people in this notebook, as coloured initials. */
-function presenceList(session: NotebookSession): { element: HTMLElement; dispose(): void } {
-  const presence = h('span', { class: 'presence' });
-  const render = () => {
-    const others = [...session.awareness.getStates().entries()].filter(([id, s]) => id !== session.doc.clientID && s.user);
-    replaceChildren(presence, ...others.slice(0, 5).map(([, s]) => {
-      const user = s.user as { name: string; color: string };
-      const initials = user.name.split(/\s+/).map((w) => w[0] ?? '').join('').slice(0, 2).toUpperCase();
-      return h('span', { class: 'avatar', title: user.name, style: `background:${user.color}` }, initials);
-    }));
-    presence.title = others.length === 1 ? t('notebook.oneOther') : t('notebook.others', { count: others.length });
-  };
-  session.awareness.on('change', render);
-  return { element: presence, dispose: () => session.awareness.off('change', render) };
-}
-
 /** The action buttons of the top bar. `onTogglePanel` shows or hides the dataset panel and says which. */
 export function notebookActions(
   session: NotebookSession,
@@ -68,7 +54,6 @@ export function notebookActions(
   onTogglePanel: () => boolean,
 ): { element: HTMLElement; dispose(): void } {
   const status = statusBadge(session);
-  const presence = presenceList(session);
   const runAll = h('button', { type: 'button', class: 'button small', 'data-testid': 'run-all' });
   const renderRunAll = () => {
     const stopping = runner.isRunningAll();
@@ -86,12 +71,14 @@ export function notebookActions(
   help.addEventListener('click', () => showShortcuts());
   const panel = h('button', { type: 'button', class: 'icon-button', title: t('notebook.toggleDatasets'), 'aria-label': t('notebook.toggleDatasets'), 'aria-pressed': 'true' }, icon('panel'));
   panel.addEventListener('click', () => panel.setAttribute('aria-pressed', String(onTogglePanel())));
+  const briefing = h('a', { href: briefingPath(session.notebookId), 'data-link': true, class: 'button small', title: t('briefing.openTitle'), 'data-testid': 'open-briefing' }, icon('text', 13), t('briefing.open'));
+  const exports = exportMenu(session.notebookId);
   return {
-    element: h('div', { class: 'notebook-toolbar' }, presence.element, status.element, runAll, panel, help),
+    element: h('div', { class: 'notebook-toolbar' }, status.element, runAll, briefing, exports.element, panel, help),
     dispose: () => {
       status.dispose();
-      presence.dispose();
       stopBusy();
+      exports.destroy();
     },
   };
 }

@@ -12,6 +12,8 @@ import { ResultTable, type CellRef } from './result-table.js';
 export interface OutputCallbacks {
   onCancel(): void;
   onSort(sort: SortSpec | undefined): void;
+  /** "Chart this": a chart of the result in a new cell; the button shows when given. */
+  onChart?(): void;
 }
 
 /** "1,234 rows", "first 100,000 rows (more not shown)", "first 1,000 of 52,000 rows". Pure over the page. */
@@ -132,7 +134,10 @@ export class OutputView {
       return a;
     };
     const downloads = resultId ? h('span', { class: 'downloads', title: t('results.download') }, icon('download', 14), link('csv'), link('parquet')) : null;
-    replaceChildren(this.meta, h('div', { class: 'facts' }, ...facts), this.selectionInfo, downloads);
+    const onChart = this.callbacks.onChart;
+    const chart = onChart && page.columns.length > 0 ? h('button', { type: 'button', class: 'link-button chart-this', title: t('chart.thisTitle'), 'data-testid': 'chart-this' }, icon('chart', 14), t('chart.this')) : null;
+    chart?.addEventListener('click', () => onChart!());
+    replaceChildren(this.meta, h('div', { class: 'facts' }, ...facts), this.selectionInfo, downloads, chart);
     this.renderSelection();
   }
 

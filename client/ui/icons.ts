@@ -28,6 +28,7 @@ export const icons = {
   sortDesc: 'M12 5v14|M7 14l5 5 5-5',
   refresh: 'M20 12a8 8 0 1 1-2.4-5.7|M20 4v5h-5',
   alert: 'M12 3l10 18H2z|M12 10v4|M12 17h.01',
+  chart: 'M4 20h16|M7 16v-4|M12 16V7|M17 16v-7',
 } as const;
 
 export type IconName = keyof typeof icons;

@@ -36,6 +36,10 @@
  * 4. A markdown cell containing a line that rule 1 or 2 would take for a boundary is written
  *    as a fenced ```markdown id=… cell instead (it then shows as a code block in viewers).
  *
+ * 5. A line `<!-- carnet-annotations` opens the annotations block (annotations.ts: who last
+ *    edited each cell, comment threads), which the serializer writes after the last cell. It
+ *    counts as a boundary for rules 2–4.
+ *
  * The serializer writes every markdown cell with a marker and every cell with its id, so
  * `parseNotebook(serializeNotebook(d))` equals `d` for every valid notebook (unique ids,
  * valid names, ISO timestamps) whose sources contain no "\r" — the one limit: CodeMirror
@@ -46,6 +50,7 @@
  */
 import { asCellId } from '../ids.js';
 import { identifierProblem, isSqlIdentifier } from '../sql/identifiers.js';
+import { isAnnotationsOpener, parseAnnotations, serializeAnnotations, type Annotations } from './annotations.js';
 import { NotebookFormatError } from './format-error.js';
 import { parseFrontMatter, serializeFrontMatter } from './frontmatter.js';
 import { CELL_KINDS, type CellData, type CellKind, type NotebookData } from './model.js';
@@ -75,6 +80,8 @@ export function serializeNotebook(data: NotebookData): string {
     checkCell(cell, index, ids);
     lines.push('', ...serializeCell(cell));
   });
+  const annotations = serializeAnnotations(data.cells, data.comments);
+  if (annotations.length > 0) lines.push('', ...annotations);
   return lines.join('\n') + '\n';
 }
 
@@ -83,8 +90,20 @@ export function parseNotebook(text: string): NotebookData {
   const lines = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const { meta, bodyStart } = parseFrontMatter(lines);
-  const raw = new BodyReader(lines).read(bodyStart);
-  return { meta, cells: assignIds(raw) };
+  const reader = new BodyReader(lines);
+  const raw = reader.read(bodyStart);
+  const cells = assignIds(raw);
+  const data: NotebookData = { meta, cells };
+  if (reader.annotations) {
+    const { edited, comments } = reader.annotations;
+    for (const cell of cells) {
+      const entry = edited.get(cell.id);
+      if (entry?.by !== undefined) cell.editedBy = entry.by;
+      if (entry?.at !== undefined) cell.editedAt = entry.at;
+    }
+    if (comments.length > 0) data.comments = comments;
+  }
+  return data;
 }
 
 interface RawCell {
@@ -143,11 +162,13 @@ function isCellFence(opener: Opener | null): opener is Opener & { attributes: Ar
 
 /** Lines a marked markdown cell cannot hold raw, because the parser would end the cell there. */
 function isBoundary(line: string): boolean {
-  return parseMarker(line) !== null || isCellFence(parseOpener(line));
+  return parseMarker(line) !== null || isCellFence(parseOpener(line)) || isAnnotationsOpener(line);
 }
 
 class BodyReader {
   private readonly cells: RawCell[] = [];
+  /** The annotations block, once read. */
+  annotations: Annotations | null = null;
   constructor(private readonly lines: readonly string[]) {}
 
   read(from: number): RawCell[] {
@@ -156,12 +177,20 @@ class BodyReader {
       const line = this.lines[i]!;
       const marker = parseMarker(line);
       const opener = parseOpener(line);
-      if (marker) i = this.readMarked(i, marker);
+      if (isAnnotationsOpener(line)) i = this.readAnnotations(i);
+      else if (marker) i = this.readMarked(i, marker);
       else if (isCellFence(opener) || (opener?.lang === 'sql' && !opener.attributes)) i = this.readFenced(i, opener);
       else if (line.trim() === '') i++;
       else i = this.readLoose(i);
     }
     return this.cells;
+  }
+
+  private readAnnotations(at: number): number {
+    if (this.annotations) throw new NotebookFormatError(at + 1, 'a second annotations block (a file has at most one)');
+    const { annotations, next } = parseAnnotations(this.lines, at);
+    this.annotations = annotations;
+    return next;
   }
 
   /** A markdown cell opened by a marker on line index `at`; returns the index after it. */
@@ -277,6 +306,9 @@ function checkCell(cell: CellData, index: number, ids: Set<string>): void {
   if (cell.name !== undefined) {
     if (cell.kind !== 'sql') throw new Error(`${where}: only SQL cells have names`);
     if (!isSqlIdentifier(cell.name)) throw new Error(`${where}: ${identifierProblem(cell.name)}`);
+  }
+  for (const key of ['editedBy', 'editedAt'] as const) {
+    if (cell[key] !== undefined && typeof cell[key] !== 'string') throw new Error(`${where}: ${key} must be a string`);
   }
 }
 

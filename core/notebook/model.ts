@@ -15,6 +15,37 @@ export interface CellData {
   name?: string;
   /** Cell text without a trailing newline. */
   source: string;
+  /** Who last edited the cell (a display name) and when (ISO 8601); absent when unknown. */
+  editedBy?: string;
+  editedAt?: string;
+}
+
+/** One message of a comment thread. */
+export interface CommentMessage {
+  id: string;
+  /** Display name of the author. */
+  author: string;
+  /** The author's account id, when the server knew it; "delete your own" compares it. */
+  authorId?: string;
+  /** ISO 8601. */
+  at: string;
+  text: string;
+}
+
+/** A discussion on a cell, optionally about a range of its text. */
+export interface CommentThread {
+  id: string;
+  cellId: CellId;
+  /**
+   * The commented range of the cell's source in UTF-16 offsets (0 <= from <= to), as it
+   * was when saved. The live document keeps Yjs relative positions instead, so that the
+   * range follows edits; offsets are what survives in a file.
+   */
+  anchor?: { from: number; to: number };
+  /** Set while the thread is resolved. */
+  resolved?: { by: string; at: string };
+  /** The opening comment, then the replies, oldest first. Never empty. */
+  messages: CommentMessage[];
 }
 
 export interface NotebookMeta {
@@ -34,4 +65,6 @@ export interface NotebookMeta {
 export interface NotebookData {
   meta: NotebookMeta;
   cells: CellData[];
+  /** Comment threads, absent when there are none (never an empty array). */
+  comments?: CommentThread[];
 }

@@ -10,6 +10,7 @@ import { parseNotebookId } from '../notebooks/store.js';
 import { BadRequestError, CarnetError, NotFoundError } from '../errors.js';
 import type { Access } from './access.js';
 import { levelColours, markingText, type Marking } from './levels.js';
+import { assertMayRead } from './result-guard.js';
 
 function requireAdmin(c: Context, what: string): void {
   if (currentUser(c).role !== 'admin') throw new CarnetError(`${what}: only an administrator may do this`, 403);
@@ -76,6 +77,7 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
       const cells: Record<string, ReturnType<typeof shownMarking>> = {};
       for (const [cellId, run] of Object.entries(runs)) if (run.marking) cells[cellId] = shownMarking(access, run.marking);
       const marking = access.notebookMarking(data.meta.classification, Object.values(runs).map((r) => r.marking));
+      await assertMayRead(access, currentUser(c), `notebook "${id}"`, marking);
       return c.json({ marking: shownMarking(access, marking), cells });
     });
 }

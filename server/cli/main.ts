@@ -15,6 +15,7 @@ import { auditVerify, auditExport } from './audit.js';
 import { cliActor } from './user.js';
 import { runCommand } from './run.js';
 import { exportCommand } from './export.js';
+import { userClear, datasetMark } from './access.js';
 import { createAuditLog, auditDirOf, queryEntry, failedStatus } from '../audit/index.js';
 import { QueryError } from '../engine/index.js';
 
@@ -34,6 +35,8 @@ commands:
   user add <name> --role admin|analyst [--display-name D]
                                      add an account (password from stdin, or generated)
   user list | disable <name> | enable <name> | role <name> <role> | reset-password <name>
+  user clear <name> --level L [--compartments A,B]   set an account's clearance (levels: CARNET_LEVELS)
+  dataset mark <name> --level L [--compartments A]   set a dataset's classification marking
   token create --user <name> [--name <label>] | token list | token revoke <id>
                                      API tokens (Authorization: Bearer …)
   audit verify                       check the audit log's hash chain
@@ -65,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       code: { type: 'boolean' },
       'no-provenance': { type: 'boolean' },
       confirm: { type: 'boolean' },
+      level: { type: 'string' },
+      compartments: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,9 +97,13 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length !== 1) return usage('export takes one notebook: carnet export <notebook> --format html|pdf|md --out FILE');
       return exportCommand(config, rest[0]!, { format: values.format, out: values.out, code: values.code, provenance: !values['no-provenance'], confirm: values.confirm });
     case 'user':
+      if (rest[0] === 'clear') return rest.length === 2 ? userClear(config.home, rest[1]!, values) : usage('user clear <name> --level L [--compartments A,B]');
       return user(config.home, rest, values.role, values['display-name']);
     case 'token':
       return token(config.home, rest, values.user, values.name);
+    case 'dataset':
+      if (rest[0] === 'mark' && rest.length === 2) return datasetMark(config.home, rest[1]!, values);
+      return usage('dataset takes "mark <name> --level L [--compartments A]"');
     case 'audit':
       if (rest[0] === 'verify' && rest.length === 1) return auditVerify(config.home);
       if (rest[0] === 'export' && rest.length === 2) return auditExport(config.home, rest[1]!);

@@ -8,9 +8,17 @@ import type { WebSocket } from 'ws';
 /** Who is on the other end, as the `authorize` hook established it on upgrade. */
 export interface CollabIdentity {
   userId: string;
+  /** Login name (access checks use it). */
   name: string;
+  /** What others see (presence, history authors); defaults to `name`. */
+  displayName?: string;
   /** Viewers (false) read and show presence; their document updates are dropped. */
   canEdit: boolean;
+  /**
+   * Authentication is off: the server vouches for no name, so presence keeps the name the
+   * person picked in their browser (and history credits it).
+   */
+  anonymous?: boolean;
 }
 
 export interface ConnectionLimits {

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import type { NotebookData } from '../../core/notebook/model.js';
-import { docToNotebook } from '../../core/notebook/ydoc.js';
+import { docToNotebook, lacksPositions, numberCells } from '../../core/notebook/ydoc.js';
 import { NotFoundError } from '../errors.js';
 import { CloseCode, defaultConnectionLimits, type CollabIdentity, type ConnectionLimits } from './connection.js';
 import { loadRoom, notebookHash } from './load-room.js';
@@ -49,6 +49,11 @@ export interface CollabOptions {
   maxAwarenessIdsPerConnection?: number;
   /** Milliseconds clock for rate limits (tests). Default Date.now. */
   now?(): number;
+  /**
+   * Told after each client edit of notebook `id` is applied, with who made it (the session's
+   * user; with authentication off, the name their presence shows). History credits authors.
+   */
+  onEdit?(id: string, author: { userId: string | null; name: string | null }): void;
 }
 
 /** The collaboration service `createCollab` returns. */
@@ -68,6 +73,9 @@ export interface Collab {
   /** On start: every notebook in `ids` that has a log is rebuilt from it and its file rewritten if it lags. */
   replayAll(ids: readonly string[]): Promise<void>;
 }
+
+/** Transaction origin of the server giving an old document's cells their order keys. */
+const MIGRATE_ORIGIN = 'carnet-collab-migrate';
 
 interface Entry {
   holders: number;
@@ -100,8 +108,12 @@ export function createCollab(options: CollabOptions): Collab {
       maxAwarenessIdsPerConnection: options.maxAwarenessIdsPerConnection ?? 4,
       onError,
       warn,
+      ...(options.onEdit ? { onEdit: (author: { userId: string | null; name: string | null }) => options.onEdit!(id, author) } : {}),
     });
     if (loaded.differsFromFile) room.markChanged();
+    // A log from before cells had order keys: number them once, here, as a logged server
+    // change, rather than let clients race to do it (see core/notebook/ydoc.ts).
+    if (lacksPositions(loaded.doc)) numberCells(loaded.doc, MIGRATE_ORIGIN);
     return room;
   };
 

@@ -67,6 +67,19 @@ export class Presence {
     awarenessProtocol.removeAwarenessStates(this.awareness, ids, 'disconnect');
   }
 
+  /**
+   * The name to credit `conn`'s edits to: the session's, or with authentication off the one
+   * its presence shows (the name the person picked), else null.
+   */
+  nameOf(conn: Connection): string | null {
+    if (conn.identity && !conn.identity.anonymous) return conn.identity.displayName || conn.identity.name;
+    for (const id of conn.clientIds) {
+      const name = userName(this.awareness.getStates().get(id));
+      if (name !== null) return name;
+    }
+    return conn.identity?.name ?? null;
+  }
+
   destroy(): void {
     this.awareness.destroy();
   }
@@ -87,9 +100,24 @@ export class Presence {
   }
 }
 
-/** Replaces whatever name the client claims by the one its session established. */
+/**
+ * Replaces whatever name and id the client claims by the ones its session established (with
+ * authentication off the picked name stays, capped in length).
+ */
 function signed(state: Record<string, unknown>, conn: Connection): Record<string, unknown> {
   const identity = conn.identity!;
-  const user = typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user) ? state.user : {};
-  return { ...state, user: { ...user, id: identity.userId, name: identity.name } };
+  const user = typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user) ? (state.user as Record<string, unknown>) : {};
+  const claimed = typeof user.name === 'string' && user.name.trim() !== '' ? user.name.slice(0, MAX_NAME) : identity.name;
+  // Anonymous: nothing to vouch for, the browser's own id and picked name stay.
+  if (identity.anonymous) return { ...state, user: { ...user, name: claimed } };
+  return { ...state, user: { ...user, id: identity.userId, name: identity.displayName || identity.name } };
+}
+
+const MAX_NAME = 80;
+
+function userName(state: Record<string, unknown> | undefined): string | null {
+  const user = state?.user;
+  if (typeof user !== 'object' || user === null) return null;
+  const name = (user as Record<string, unknown>).name;
+  return typeof name === 'string' && name.trim() !== '' ? name.slice(0, MAX_NAME) : null;
 }

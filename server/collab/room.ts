@@ -40,6 +40,8 @@ export interface RoomOptions {
   maxAwarenessIdsPerConnection: number;
   onError: (e: unknown) => void;
   warn: (message: string) => void;
+  /** Told who made each client edit the room applied (history credits its authors). */
+  onEdit?: (author: { userId: string | null; name: string | null }) => void;
 }
 
 type Handler<K extends ClientMessageKind> = (room: Room, conn: Connection, message: Extract<ClientMessage, { kind: K }>) => void;
@@ -168,8 +170,15 @@ export class Room {
           Y.applyUpdate(this.doc, update, conn);
         } catch (e) {
           this.fail(conn, e);
+          return;
+        } finally {
+          this.maybeCompact();
         }
-        this.maybeCompact();
+        try {
+          this.options.onEdit?.({ userId: conn.identity?.userId ?? null, name: this.presence.nameOf(conn) });
+        } catch (e) {
+          this.options.onError(e);
+        }
       },
       (e: unknown) => {
         this.options.onError(new Error(`notebook "${this.id}": could not log an update: ${String(e)}`));

@@ -17,6 +17,7 @@ import { RunEvents } from '../notebooks/run-events.js';
 import { InFlight } from '../notebooks/in-flight.js';
 import { NotFoundError, BadRequestError } from '../errors.js';
 import type { ExportDeps } from './export-notebook.js';
+import { createAccess, markingHook } from '../access/index.js';
 
 export interface Headless {
   workspace: Workspace;
@@ -53,6 +54,8 @@ export async function openHeadless(config: Config, log: (msg: string) => void = 
     read: (id) => notebooks.read(id),
     rowCap: config.rowCap,
     timeoutMs: config.timeoutMs,
+    // Runs from the CLI carry markings too, or their stored results would lose them.
+    marking: markingHook(await createAccess({ stateDir: workspace.stateDir, enforce: true, audit })),
   };
   return {
     workspace,

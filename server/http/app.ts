@@ -9,7 +9,8 @@ import { staticHandler } from './static.js';
 import { sessionMiddleware } from './session.js';
 import { authRoutes } from './routes/auth.js';
 import { exportRoutes } from './routes/export.js';
-import { accessRoutes } from '../access/index.js';
+import { accessRoutes, assertMayOpenNotebook, notebookSource } from '../access/index.js';
+import { historyRoutes } from './routes/history.js';
 
 /** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
 export function createApp(deps: AppDeps) {
@@ -23,6 +24,10 @@ export function createApp(deps: AppDeps) {
     .get('/sql-vocabulary', async (c) => c.json(await deps.vocabulary()))
     .get('/health', (c) => c.json({ ok: true }));
   if (deps.access) api.route('/access', accessRoutes({ ...deps, access: deps.access }));
+  if (deps.history) {
+    const source = notebookSource(deps);
+    api.route('/notebooks', historyRoutes({ history: deps.history, notebooks: deps.notebooks, mayOpen: (user, id) => assertMayOpenNotebook(deps.access, source, user, id) }));
+  }
   const app = new Hono();
   app.onError(errorResponse);
   app.use('*', sessionMiddleware(deps.auth));

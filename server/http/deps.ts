@@ -11,6 +11,7 @@ import type { Catalog, DatasetInfo } from '../datasets/index.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Access } from '../access/index.js';
+import type { History } from '../history/index.js';
 
 /** Live notebook documents (server/collab), as the HTTP layer needs them. */
 export interface LiveDocs {
@@ -43,6 +44,8 @@ export interface AppDeps {
   inFlight: InFlight<{ result: StoredResult; run: RunRecord }>;
   notebooks: NotebookStore;
   docs: LiveDocs;
+  /** Notebook versions (issue 5); absent: no history routes. */
+  history?: History;
   vocabulary(): Promise<{ functions: string[]; keywords: string[] }>;
   config: {
     rowCap: number;

@@ -74,9 +74,10 @@ export function sessionMiddleware(auth: Auth, opts: SessionOptions = {}): Middle
  * bearer token, for non-browser clients), or null. Origin is checked by the collab
  * server itself. Every signed-in user may edit until notebook sharing exists.
  */
-export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<{ userId: string; name: string; canEdit: boolean } | null> {
+export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<{ userId: string; name: string; displayName?: string; canEdit: boolean; anonymous?: boolean } | null> {
   return async (req) => {
-    if (!auth.required) return { userId: LOCAL_USER.id, name: LOCAL_USER.name, canEdit: true };
+    // Without accounts nobody is vouched for: presence keeps the name people pick.
+    if (!auth.required) return { userId: LOCAL_USER.id, name: LOCAL_USER.name, canEdit: true, anonymous: true };
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     let resolved: Resolved | null = null;
     if (bearer !== undefined) resolved = await auth.fromApiToken(bearer);
@@ -84,7 +85,7 @@ export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<
       const token = parseCookies(req.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
       if (token) resolved = await auth.fromSession(token);
     }
-    return resolved ? { userId: resolved.user.id, name: resolved.user.name, canEdit: true } : null;
+    return resolved ? { userId: resolved.user.id, name: resolved.user.name, displayName: resolved.user.displayName, canEdit: true } : null;
   };
 }
 

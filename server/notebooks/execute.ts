@@ -38,6 +38,8 @@ export async function execute(
   allowedFiles: string[],
   opts: RunOptions,
   persist: boolean,
+  /** Kept with the result so reading it later can be refused to whoever is not cleared. */
+  marking?: { level: string; compartments: string[] },
 ): Promise<StoredResult> {
   const limit = Math.min(opts.limit ?? deps.rowCap, deps.rowCap);
   let text = sql;
@@ -57,7 +59,7 @@ export async function execute(
       timeoutMs: deps.timeoutMs,
       queryId: opts.queryId ?? randomUUID(),
     });
-    return await deps.results.put(r, persist);
+    return await deps.results.put(marking ? { ...r, marking } : r, persist);
   } catch (e) {
     if (e instanceof QueryError && e.position !== undefined) {
       const p = e.position - shift;

@@ -12,6 +12,8 @@ export interface StoredResult {
   truncated: boolean;
   elapsedMs: number;
   createdAt: string;
+  /** The highest marking of the datasets it read (issue 6); absent without access control. */
+  marking?: { level: string; compartments: string[] };
 }
 
 type ResultMeta = Omit<StoredResult, 'arrow'>;

@@ -68,8 +68,8 @@ export async function runCell(
     deps.events.publish(notebookId, { type: 'started', cellId, queryId, ranBy: actor.name, startedAt: base.ranAt });
     let run: RunRecord | undefined;
     try {
-      const result = await execute(deps, prepared.sql, scope.files(prepared.datasets), { ...opts, queryId }, true);
       const marking = deps.marking ? await deps.marking(prepared.datasets) : undefined;
+      const result = await execute(deps, prepared.sql, scope.files(prepared.datasets), { ...opts, queryId }, true, marking);
       run = { ...base, status: 'ok', resultId: result.id, rowCount: result.rowCount, truncated: result.truncated, elapsedMs: result.elapsedMs, ...(marking ? { marking } : {}), inputs: prepared.inputs };
       await deps.runs.record(notebookId, run);
       await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: prepared.sql, datasets: prepared.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));

@@ -6,6 +6,7 @@ import { workspacePaths } from '../../server/workspace.js';
 import { createCatalog, importFile } from '../../server/datasets/index.js';
 import { createEngine } from '../../server/engine/index.js';
 import { createCollab } from '../../server/collab/index.js';
+import { History } from '../../server/history/index.js';
 import { NotebookStore } from '../../server/notebooks/store.js';
 import { ResultStore } from '../../server/notebooks/results.js';
 import { RunLog } from '../../server/notebooks/runs.js';
@@ -71,9 +72,14 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
   const collab = createCollab({
     stateDir: ws.stateDir,
     load: async (id) => ((await notebooks.exists(id as never)) ? notebooks.read(id as never) : null),
-    save: (id, data) => notebooks.write(id as never, data),
+    save: async (id, data) => {
+      await notebooks.write(id as never, data);
+      history.noteSaved(id, data);
+    },
+    onEdit: (id, author) => history.noteEdit(id, author),
     saveDebounceMs: 20,
   });
+  const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, pauseMs: 50, minIntervalMs: 0 });
   const deps: AppDeps = {
     catalog,
     auth,
@@ -86,6 +92,7 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
     inFlight: new InFlight(),
     notebooks,
     docs: liveDocs(collab),
+    history,
     vocabulary: sqlVocabulary(),
     config: { rowCap: opts.rowCap ?? 100_000, timeoutMs: opts.timeoutMs ?? 10_000, uploadDir: join(ws.stateDir, 'uploads'), maxUploadBytes: 10 * 1024 * 1024 },
   };
@@ -95,6 +102,7 @@ export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; w
     home,
     async close() {
       await collab.shutdown();
+      await history.close();
       await engine.close();
       await catalog.close();
       await auth.close();

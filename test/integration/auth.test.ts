@@ -150,7 +150,7 @@ describe('before setup', () => {
     const res = await call('GET', '/api/things');
     expect((await res.json()).user).toEqual({ id: 'local', name: 'local', displayName: 'Local user', role: 'admin' });
     expect(await (await call('POST', '/api/things', { origin: null })).json()).toEqual({ by: 'local' });
-    expect(await authorizeUpgrade(auth)({ headers: {} } as IncomingMessage)).toEqual({ userId: 'local', name: 'local', canEdit: true });
+    expect(await authorizeUpgrade(auth)({ headers: {} } as IncomingMessage)).toEqual({ userId: 'local', name: 'local', canEdit: true, anonymous: true });
   });
 });
 
@@ -333,7 +333,7 @@ describe('signing in', () => {
     const cookie = cookieOf(await login('ana', ANA_PW));
     const authorize = authorizeUpgrade(auth);
     const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
-    expect(await authorize(req({ cookie: `other=1; carnet_session=${cookie}` }))).toEqual({ userId: expect.any(String), name: 'ana', canEdit: true });
+    expect(await authorize(req({ cookie: `other=1; carnet_session=${cookie}` }))).toEqual({ userId: expect.any(String), name: 'ana', displayName: 'Ana Lyst', canEdit: true });
     expect(await authorize(req({}))).toBeNull();
     expect(await authorize(req({ cookie: 'carnet_session=forged' }))).toBeNull();
   });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { asCellId } from '../../core/ids.js';
-import type { CellData, NotebookData, NotebookMeta } from '../../core/notebook/model.js';
+import type { CellData, CommentMessage, CommentThread, NotebookData, NotebookMeta } from '../../core/notebook/model.js';
 import { isSqlIdentifier } from '../../core/sql/identifiers.js';
 
 const TRICKY_LINES = [
@@ -15,6 +15,7 @@ const TRICKY_LINES = [
   '<!--cell-->', '<!-- cell phone records -->', '<!-- a comment -->', '<!--', '-->', '---', '--- ',
   'title: x', 'SELECT 1;', "WHERE name = 'O''Brien'", '"quoted"', '-- comment', '/* block */',
   '# Heading', '> quote', '- item', 'é日本🙂', '`code`', ': colon', 'a: b', 'trailing  ',
+  '<!-- carnet-annotations', '<!-- carnet-annotations ', '{', '}', '"edited": {',
 ];
 const TRICKY_CHARS = ['`', '\n', '\r', ':', '"', "'", ' ', '\t', '#', '-', '\\', '<', '>', '!', '\u2028', '\u00a0', '\ufeff', 'é', '🙂', '{', '['];
 
@@ -60,28 +61,94 @@ export const metaArbitrary: fc.Arbitrary<NotebookMeta> = fc.record(
   { requiredKeys: ['title'], noNullPrototype: true },
 );
 
+/** Who last edited a cell and when: both, either or neither. */
+const attribution = fc.record(
+  { editedBy: fc.oneof(metaText, fc.constantFrom('Ana', 'Jean-Marc Lévêque')), editedAt: timestamp },
+  { requiredKeys: [] },
+);
+
+function withAttribution(cell: CellData, edit: { editedBy?: string; editedAt?: string }): CellData {
+  return { ...cell, ...edit };
+}
+
 const sqlCell: fc.Arbitrary<CellData> = fc
   .record(
     { id: cellIdArbitrary, name: cellNameArbitrary, source: sourceArbitrary },
     { requiredKeys: ['id', 'source'] },
   )
-  .map(({ id, name, source }) => (name === undefined
+  .map(({ id, name, source }): CellData => (name === undefined
     ? { id: asCellId(id), kind: 'sql', source }
     : { id: asCellId(id), kind: 'sql', name, source }));
 
 const markdownCell: fc.Arbitrary<CellData> = fc
   .record({ id: cellIdArbitrary, source: sourceArbitrary })
-  .map(({ id, source }) => ({ id: asCellId(id), kind: 'markdown', source }));
+  .map(({ id, source }): CellData => ({ id: asCellId(id), kind: 'markdown', source }));
 
 const chartCell: fc.Arbitrary<CellData> = fc
   .record({ id: cellIdArbitrary, source: sourceArbitrary })
-  .map(({ id, source }) => ({ id: asCellId(id), kind: 'chart', source }));
+  .map(({ id, source }): CellData => ({ id: asCellId(id), kind: 'chart', source }));
 
-/** A notebook with unique cell ids and any mix of SQL, chart and markdown cells. */
-export const notebookArbitrary: fc.Arbitrary<NotebookData> = fc.record(
+const anyCell: fc.Arbitrary<CellData> = fc
+  .tuple(fc.oneof(sqlCell, markdownCell, chartCell), attribution)
+  .map(([cell, edit]) => withAttribution(cell, edit));
+
+const messageArbitrary: fc.Arbitrary<CommentMessage> = fc.record(
   {
-    meta: metaArbitrary,
-    cells: fc.uniqueArray(fc.oneof(sqlCell, markdownCell, chartCell), { selector: (c) => c.id, maxLength: 8 }),
+    id: cellIdArbitrary,
+    author: fc.oneof(metaText, fc.constantFrom('Ana', 'Paul')),
+    authorId: fc.constantFrom('u1', 'local', 'ana'),
+    at: timestamp,
+    text: fc.oneof(sourceArbitrary, fc.constantFrom('-->', '<!-- x -->', 'a & b < c > d', '\u003e')),
   },
-  { noNullPrototype: true },
+  { requiredKeys: ['id', 'author', 'at', 'text'], noNullPrototype: true },
 );
+
+/** A thread on one of `cells` (index drawn modulo their count), anchored inside its source. */
+const threadSeed = fc.record(
+  {
+    id: cellIdArbitrary,
+    cell: fc.nat(),
+    anchor: fc.tuple(fc.nat(), fc.nat()),
+    resolved: fc.record({ by: fc.constantFrom('Ana', 'Paul'), at: timestamp }, { noNullPrototype: true }),
+    messages: fc.array(messageArbitrary, { minLength: 1, maxLength: 3 }),
+  },
+  { requiredKeys: ['id', 'cell', 'messages'], noNullPrototype: true },
+);
+
+type ThreadSeed = typeof threadSeed extends fc.Arbitrary<infer T> ? T : never;
+
+function threadsFor(cells: readonly CellData[], seeds: readonly ThreadSeed[]): CommentThread[] {
+  if (cells.length === 0) return [];
+  const threads = seeds.map((seed) => {
+    const cell = cells[seed.cell % cells.length]!;
+    const thread: CommentThread = { id: seed.id, cellId: cell.id, messages: seed.messages };
+    if (seed.anchor) {
+      const length = cell.source.length;
+      const [a, b] = seed.anchor.map((n: number) => n % (length + 1));
+      thread.anchor = { from: Math.min(a!, b!), to: Math.max(a!, b!) };
+    }
+    if (seed.resolved) thread.resolved = seed.resolved;
+    return thread;
+  });
+  // The live document lists threads by their first message's time, then id.
+  const key = (t: CommentThread) => t.messages[0]!.at;
+  return threads.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}
+
+/**
+ * A notebook with unique cell ids and any mix of SQL, chart and markdown cells, some with
+ * attribution, and comment threads (sorted as the live document lists them) on its cells.
+ */
+export const notebookArbitrary: fc.Arbitrary<NotebookData> = fc
+  .record(
+    {
+      meta: metaArbitrary,
+      cells: fc.uniqueArray(anyCell, { selector: (c) => c.id, maxLength: 8 }),
+      threads: fc.uniqueArray(threadSeed, { selector: (t) => t.id, maxLength: 3 }),
+    },
+    { noNullPrototype: true },
+  )
+  .map(({ meta, cells, threads }) => {
+    const comments = threadsFor(cells, threads);
+    return comments.length > 0 ? { meta, cells, comments } : { meta, cells };
+  });

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
 import { jsonObject } from '../body.js';
-import { requestActor } from '../session.js';
+import { requestActor, currentUser } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
-import { exportScope, markingHook } from '../../access/index.js';
+import { exportScope, markingHook, assertMayOpenNotebook, notebookSource } from '../../access/index.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import {
   exportNotebook, prepareBriefing, renderHtml, EXPORT_FORMATS,
@@ -40,6 +40,7 @@ export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
       const where = `export notebook "${id}"`;
       const req = parseExportRequest(await jsonObject(c, where), where);
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      await assertMayOpenNotebook(deps.access, notebookSource(deps), currentUser(c), id);
       const file = await exportNotebook(exportDeps, id, req, requestActor(c));
       return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
         'Content-Type': file.contentType,
@@ -53,6 +54,7 @@ export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
     .get('/:id/briefing', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      await assertMayOpenNotebook(deps.access, notebookSource(deps), currentUser(c), id);
       const where = `briefing of notebook "${id}"`;
       const options = { code: flag(c.req.query('code'), 'code', where, false), provenance: flag(c.req.query('provenance'), 'provenance', where, true) };
       const { briefing } = await prepareBriefing(exportDeps, id, requestActor(c), { options, refresh: false });

@@ -9,7 +9,7 @@ import { resultResponse } from '../respond.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import type { CellId } from '../../../core/ids.js';
 import { requestActor, currentUser } from '../session.js';
-import { requestScope, markingHook, markingText } from '../../access/index.js';
+import { requestScope, markingHook, markingText, visibleRuns, openableNotebooks } from '../../access/index.js';
 
 const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 200;
@@ -17,7 +17,7 @@ const MAX_TITLE = 200;
 /** Notebooks: list, create, rename, duplicate, delete (to the trash), run a cell, latest runs. */
 export function notebookRoutes(deps: AppDeps) {
   return new Hono()
-    .get('/', async (c) => c.json({ notebooks: await deps.notebooks.list() }))
+    .get('/', async (c) => c.json({ notebooks: await openableNotebooks(deps.access, (n) => deps.runs.latest(n), currentUser(c), await deps.notebooks.list()) }))
     .post('/', async (c) => {
       const body = await jsonObject(c, 'POST /api/notebooks');
       const title = requireString(body, 'title', 'POST /api/notebooks', MAX_TITLE).trim();
@@ -50,7 +50,7 @@ export function notebookRoutes(deps: AppDeps) {
     .get('/:id/runs', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
-      return c.json({ runs: await deps.runs.latest(id) });
+      return c.json({ runs: await visibleRuns(deps.access, currentUser(c), await deps.runs.latest(id)) });
     })
     .get('/:id/events', async (c) => {
       const id = parseNotebookId(c.req.param('id'));

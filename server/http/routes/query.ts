@@ -7,7 +7,7 @@ import { QueryError } from '../../engine/types.js';
 import { BadRequestError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
 import { requestActor, currentUser } from '../session.js';
-import { requestScope, markingHeader } from '../../access/index.js';
+import { requestScope, markingHeader, markingHook } from '../../access/index.js';
 import { queryEntry, failedStatus } from '../../audit/index.js';
 
 const MAX_SQL = 1_000_000;
@@ -30,7 +30,8 @@ export function queryRoutes(deps: AppDeps) {
         throw new BadRequestError(compiled.error);
       }
       try {
-        const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false);
+        const marking = await markingHook(deps.access)?.(compiled.datasets);
+        const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false, marking);
         await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
         return resultResponse(c, result, undefined, await markingHeader(deps.access, compiled.datasets));
       } catch (e) {

@@ -1,31 +1,49 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { assertMayReadResult } from '../../access/index.js';
+import { currentUser } from '../session.js';
 import { tableFromIPC } from 'apache-arrow';
 import type { AppDeps } from '../deps.js';
 import { ResultStore } from '../../notebooks/results.js';
-import { BadRequestError, NotFoundError } from '../../errors.js';
+import { BadRequestError, CarnetError, NotFoundError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
 import { columnsOf, rowsOf } from '../../../core/result/values.js';
 import { toCsv } from '../../../core/result/csv.js';
+import { arrowToParquet } from '../../notebooks/result-parquet.js';
 
 /** Stored results by id: pages and downloads. */
 export function resultRoutes(deps: AppDeps) {
-  const load = async (raw: string) => {
+  const load = async (raw: string, c: Context) => {
     if (!ResultStore.isId(raw)) throw new BadRequestError(`invalid result id "${raw.slice(0, 40)}"`);
     const r = await deps.results.get(raw);
     if (!r) throw new NotFoundError(`result "${raw}" not found (results of free queries are kept in memory only)`);
+    await assertMayReadResult(deps.access, currentUser(c), r);
     return r;
   };
   return new Hono()
     .get('/:id', async (c) => {
-      const r = await load(c.req.param('id'));
+      const r = await load(c.req.param('id'), c);
       const offset = intParam(c.req.query('offset'), 'offset', 0) ?? 0;
       const limit = intParam(c.req.query('limit'), 'limit', 1) ?? r.rowCount;
       return resultResponse(c, r, { offset, limit });
     })
     .get('/:id/download', async (c) => {
-      const r = await load(c.req.param('id'));
+      const r = await load(c.req.param('id'), c);
       const format = c.req.query('format') ?? 'csv';
-      if (format !== 'csv') throw new BadRequestError(`download: unknown format "${format.slice(0, 20)}" (use csv)`);
+      if (format === 'parquet') {
+        let bytes: Uint8Array;
+        try {
+          bytes = await arrowToParquet(r.arrow, deps.config.uploadDir);
+        } catch (e) {
+          throw new CarnetError(`download of result "${r.id}" as Parquet: ${(e as Error).message}`, 500);
+        }
+        return new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: {
+            'Content-Type': 'application/vnd.apache.parquet',
+            'Content-Disposition': `attachment; filename="result-${r.id.slice(0, 8)}.parquet"`,
+          },
+        });
+      }
+      if (format !== 'csv') throw new BadRequestError(`download: unknown format "${format.slice(0, 20)}" (use csv or parquet)`);
       const table = tableFromIPC(r.arrow);
       const csv = toCsv(columnsOf(table), rowsOf(table));
       return new Response(csv, {

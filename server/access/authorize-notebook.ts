@@ -1,0 +1,78 @@
+/**
+ * Opening a notebook follows clearance: its marking is the highest of its owner's
+ * classification and its cells' latest run markings (`notebookMarking`), and a user whose
+ * clearance does not cover it cannot open it — the collaboration websocket refuses the
+ * upgrade, the marking route answers 403, and the home list leaves it out.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { NotebookId } from '../../core/ids.js';
+import type { CollabIdentity } from '../collab/connection.js';
+import { notebookIdOf } from '../collab/ws-server.js';
+import type { Access, Subject } from './access.js';
+import type { Marking } from './levels.js';
+import { assertMayRead } from './result-guard.js';
+
+/** What deciding about a notebook needs: its classification and its latest runs. */
+export interface NotebookSource {
+  classification(id: NotebookId): Promise<string | undefined>;
+  latestRuns(id: NotebookId): Promise<Record<string, { marking?: Marking }>>;
+}
+
+/** A NotebookSource over the server's live documents and run log. */
+export function notebookSource(deps: { docs: { read(id: NotebookId): Promise<{ meta: { classification?: string } }> }; runs: { latest(id: NotebookId): Promise<Record<string, { marking?: Marking }>> } }): NotebookSource {
+  return { classification: async (id) => (await deps.docs.read(id)).meta.classification, latestRuns: (id) => deps.runs.latest(id) };
+}
+
+/** The marking of notebook `id` as it stands now. */
+export async function markingOfNotebook(access: Access, source: NotebookSource, id: NotebookId): Promise<Marking> {
+  const [classification, runs] = await Promise.all([source.classification(id), source.latestRuns(id)]);
+  return access.notebookMarking(classification, Object.values(runs).map((r) => r.marking));
+}
+
+/** Throws 403 naming the marking when `user` is not cleared for notebook `id`. */
+export async function assertMayOpenNotebook(access: Access | undefined, source: NotebookSource, user: Subject, id: NotebookId): Promise<void> {
+  if (!access?.enforced) return;
+  await assertMayRead(access, user, `notebook "${id}"`, await markingOfNotebook(access, source, id));
+}
+
+/**
+ * Wraps the websocket `authorize` hook: after the session check, refuses (null → 403)
+ * a user not cleared for the notebook of the upgrade's URL. A notebook that cannot be
+ * read (missing, malformed) is left to the collab server, which answers 404 or closes.
+ */
+export function authorizeNotebook(
+  access: Access,
+  source: NotebookSource,
+  inner: (req: IncomingMessage) => Promise<CollabIdentity | null>,
+): (req: IncomingMessage) => Promise<CollabIdentity | null> {
+  return async (req) => {
+    const identity = await inner(req);
+    if (!identity || !access.enforced) return identity;
+    const id = notebookIdOf(req.url);
+    if (id === null) return identity;
+    let marking: Marking;
+    try {
+      marking = await markingOfNotebook(access, source, id as NotebookId);
+    } catch {
+      return identity;
+    }
+    return (await access.mayRead({ name: identity.name }, marking)) ? identity : null;
+  };
+}
+
+/** The notebooks of a listing that `user` may open, in order (the home list). */
+export async function openableNotebooks<N extends { id: NotebookId; classification?: string | undefined }>(
+  access: Access | undefined,
+  latestRuns: NotebookSource['latestRuns'],
+  user: Subject,
+  list: readonly N[],
+): Promise<N[]> {
+  if (!access?.enforced) return [...list];
+  const out: N[] = [];
+  for (const n of list) {
+    const runs = await latestRuns(n.id);
+    const marking = access.notebookMarking(n.classification, Object.values(runs).map((r) => r.marking));
+    if (await access.mayRead(user, marking)) out.push(n);
+  }
+  return out;
+}
