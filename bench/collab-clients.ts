@@ -17,6 +17,9 @@ interface Client {
   doc: Y.Doc;
 }
 
+// Each provider listens for the process's exit: hundreds of them are expected here.
+process.setMaxListeners(0);
+
 const clients: Client[] = [];
 const latencies: number[] = [];
 const wall = () => performance.timeOrigin + performance.now();
@@ -78,8 +81,12 @@ process.on('message', async (m: { type: string; url?: string; rooms?: Array<{ no
     process.send!({ type: 'synced', ms: await Promise.all(waits) });
   } else if (m.type === 'type') {
     latencies.length = 0;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
     const sent = await type(m.seconds!, m.perSecond!);
-    process.send!({ type: 'typed', latencies, sent });
+    const used = process.cpuUsage(cpu);
+    // This process's share of a core while typing: near 100 % it, not the server, sets the latency.
+    process.send!({ type: 'typed', latencies, sent, cpuShare: (used.user + used.system) / 1000 / (performance.now() - started) });
   } else if (m.type === 'close') {
     for (const c of clients) c.provider.destroy();
     process.exit(0);

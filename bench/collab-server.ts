@@ -4,6 +4,7 @@
  * its IPC channel with its CPU time and memory (after a full GC when asked).
  */
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createCollab } from '../server/collab/index.js';
@@ -25,11 +26,17 @@ const server = createServer((_req, res) => res.writeHead(404).end());
 server.on('upgrade', (req, socket, head) => collab.handleUpgrade(req, socket, head));
 server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
 
-process.on('message', (m: { type: string; gc?: boolean }) => {
+// How long messages wait for the event loop: the server's share of the latency.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
+process.on('message', (m: { type: string; gc?: boolean; reset?: boolean }) => {
   if (m.type === 'stats') {
+    const delay = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6 };
+    if (m.reset) loopDelay.reset();
     if (m.gc) for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();
     const mem = process.memoryUsage();
-    process.send!({ type: 'stats', cpu: process.cpuUsage(), at: performance.now(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers });
+    process.send!({ type: 'stats', cpu: process.cpuUsage(), at: performance.now(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers, delay });
   } else if (m.type === 'stop') {
     void collab.shutdown().then(() => process.exit(0));
   }

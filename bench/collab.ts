@@ -10,6 +10,9 @@
  *
  * Targets: p50 ≤ 10 ms, p99 ≤ 100 ms, server < 20 % of a core, ≤ 2 MB per open notebook,
  * newcomer ≤ 50 ms, 100k-update notebook opens < 1 s.
+ *
+ * CARNET_BENCH_TYPING_S shortens the typing run; CARNET_BENCH_PROFILE=1 writes the server's
+ * CPU profile to .bench/profiles.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -42,6 +45,8 @@ interface Stats {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** Event-loop delay since the last reset, ms. */
+  delay: { p50: number; p99: number };
 }
 
 /** A notebook of `cells` cells: SQL of five lines and some narrative. */
@@ -72,7 +77,7 @@ function request<T>(child: ChildProcess, message: object, answer: string): Promi
 }
 
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = forkTs('bench/collab-server.ts', [HOME], ['--expose-gc']);
+  const child = forkTs('bench/collab-server.ts', [HOME], ['--expose-gc', ...(process.env.CARNET_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'profiles')}`] : [])]);
   const port = await new Promise<string>((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -85,7 +90,17 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `ws://127.0.0.1:${port}/collab` };
 }
 
-const stats = (server: ChildProcess, gc = false) => request<Stats>(server, { type: 'stats', gc }, 'stats');
+/** Asks the server to stop (it saves and exits); kills it if it has not within 15 s. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((ok) => child.once('exit', ok));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  child.send({ type: 'stop' });
+  await exited;
+  clearTimeout(timer);
+}
+
+const stats = (server: ChildProcess, gc = false, reset = false) => request<Stats>(server, { type: 'stats', gc, reset }, 'stats');
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Spreads `rooms` over the client processes and connects them all; returns connect-to-synced times. */
@@ -107,8 +122,8 @@ async function closeClients(processes: ChildProcess[]): Promise<void> {
 async function typingBench(url: string, server: ChildProcess): Promise<string[][]> {
   const processes = Array.from({ length: CLIENT_PROCESSES }, () => forkTs('bench/collab-clients.ts', []));
   await connectAll(processes, url, [{ notebook: 'typing', clients: TYPISTS }]);
-  const before = await stats(server);
-  const answers = await Promise.all(processes.map((p) => request<{ latencies: number[]; sent: number }>(p, { type: 'type', seconds: TYPING_SECONDS, perSecond: 5 }, 'typed')));
+  const before = await stats(server, false, true);
+  const answers = await Promise.all(processes.map((p) => request<{ latencies: number[]; sent: number; cpuShare: number }>(p, { type: 'type', seconds: TYPING_SECONDS, perSecond: 5 }, 'typed')));
   const after = await stats(server);
   await closeClients(processes);
   const latencies = answers.flatMap((a) => a.latencies).sort((a, b) => a - b);
@@ -120,6 +135,8 @@ async function typingBench(url: string, server: ChildProcess): Promise<string[][
     ['  propagation p50 / p99', `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`, '≤ 10 ms / ≤ 100 ms'],
     ['  server CPU', `${(share * 100).toFixed(1)} % of a core`, '< 20 %'],
     ['  server memory (rss / heap)', `${mb(after.rss)} / ${mb(after.heapUsed)}`, ''],
+    ['  server event-loop delay p50 / p99', `${ms(after.delay.p50)} / ${ms(after.delay.p99)}`, ''],
+    ['  client processes, CPU each', answers.map((a) => `${(a.cpuShare * 100).toFixed(0)} %`).join(', '), ''],
   ];
 }
 
@@ -138,6 +155,13 @@ async function manyNotebooksBench(url: string, server: ChildProcess): Promise<st
   ];
 }
 
+/** Ends a client for good: the provider leaves its awareness' timer running, which would keep the process alive. */
+function closeProvider(provider: WebsocketProvider): void {
+  provider.destroy();
+  provider.awareness.destroy();
+  provider.doc.destroy();
+}
+
 /** One client joining: connect to synced. */
 function join1(url: string, notebook: string): Promise<number> {
   const doc = new Y.Doc();
@@ -148,7 +172,7 @@ function join1(url: string, notebook: string): Promise<number> {
       if (!s) return;
       const t = performance.now() - started;
       if (orderedCells(doc).length !== CELLS) throw new Error(`newcomer got ${orderedCells(doc).length} cells`);
-      provider.destroy();
+      closeProvider(provider);
       ok(t);
     });
   });
@@ -163,7 +187,7 @@ async function newcomerBench(url: string): Promise<string[][]> {
   await new Promise((ok) => host.once('sync', ok));
   const warm: number[] = [];
   for (let i = 0; i < 20; i++) warm.push(await join1(url, 'join-warm'));
-  host.destroy();
+  closeProvider(host);
   return [
     [`newcomer joins a ${CELLS}-cell notebook (connect → synced)`, '', ''],
     ['  already open (median of 20)', ms(median(warm)), '≤ 50 ms'],
@@ -217,7 +241,11 @@ async function historyBench(): Promise<string[][]> {
   ];
 }
 
+/** Progress on stderr: the section takes a few minutes. */
+const step = (what: string) => console.error(`collab bench: ${what} (${new Date().toISOString().slice(11, 19)})`);
+
 export async function collabBench(): Promise<string[][]> {
+  step('writing notebooks');
   await rm(HOME, { recursive: true, force: true });
   await mkdir(join(HOME, 'notebooks'), { recursive: true });
   const write = (id: string, data: NotebookData) => writeFile(join(HOME, 'notebooks', `${id}.md`), serializeNotebook(data));
@@ -229,12 +257,17 @@ export async function collabBench(): Promise<string[][]> {
   const rows: string[][] = [['measure', 'figure', 'target']];
   const server = await startServer();
   try {
+    step(`${TYPISTS} clients typing for ${TYPING_SECONDS} s`);
     rows.push(...(await typingBench(server.url, server.child)));
+    step('newcomers joining');
     rows.push(...(await newcomerBench(server.url)));
+    step(`${NOTEBOOKS} notebooks × ${CLIENTS_PER_NOTEBOOK} clients`);
     rows.push(...(await manyNotebooksBench(server.url, server.child)));
   } finally {
-    server.child.kill('SIGKILL');
+    await stopServer(server.child);
   }
+  step('100k updates of history');
   rows.push(...(await historyBench()));
+  step('done');
   return rows;
 }

@@ -48,6 +48,9 @@ export function renderCellPresence(cells: ReadonlyMap<string, HTMLElement>, peop
       element.appendChild(marker);
     }
     const names = here.map((p) => p.name).join(', ');
+    const signature = here.map((p) => `${p.name}\u0000${p.color}`).join('\u0001');
+    if (marker.dataset.signature === signature) continue;
+    marker.dataset.signature = signature;
     marker.title = names;
     marker.dataset.names = names;
     replaceChildren(

@@ -34,6 +34,7 @@ export class CommentsPanel {
   private readonly empty: HTMLElement;
   private readonly cards = new Map<string, ThreadCard>();
   private showResolved = false;
+  private stale = false;
   private readonly stop: () => void;
 
   constructor(private readonly options: CommentsPanelOptions) {
@@ -53,8 +54,17 @@ export class CommentsPanel {
       this.empty,
       this.list,
     );
-    this.stop = options.model.onChange(() => this.render());
+    // Hidden, the panel only notes that it is out of date (changes come with every keystroke).
+    this.stop = options.model.onChange(() => {
+      if (this.element.isConnected) this.render();
+      else this.stale = true;
+    });
     this.render();
+  }
+
+  /** The side panel shows this tab. */
+  shown(): void {
+    if (this.stale) this.render();
   }
 
   /** Opens the composer for a new thread on `cellId` (about `anchor` of its text when given). */
@@ -114,6 +124,7 @@ export class CommentsPanel {
   }
 
   private render(): void {
+    this.stale = false;
     const threads = this.options.model.threads().filter((th) => this.showResolved || !th.resolved);
     const keep = new Set(threads.map((th) => th.id));
     for (const [id, card] of this.cards) {
@@ -141,6 +152,8 @@ class ThreadCard {
   private readonly status: HTMLElement;
   private readonly reply: HTMLTextAreaElement;
   private thread: CommentThread | null = null;
+  /** What was last drawn, so that an unchanged card is left alone (a selection in it survives). */
+  private drawn = '';
 
   constructor(private readonly options: CommentsPanelOptions) {
     this.head = h('button', { type: 'button', class: 'thread-head', title: t('comments.reveal') });
@@ -162,11 +175,15 @@ class ThreadCard {
 
   update(thread: CommentThread): void {
     this.thread = thread;
+    const text = this.options.cellText(thread.cellId) ?? '';
+    const quote = thread.anchor ? text.slice(thread.anchor.from, thread.anchor.to) : '';
+    // Times are shown to the minute: redraw when one of them would read differently.
+    const signature = JSON.stringify([thread, quote, this.options.cellLabel(thread.cellId), Math.floor(Date.now() / 30_000)]);
+    if (signature === this.drawn) return;
+    this.drawn = signature;
     this.element.dataset.threadId = thread.id;
     this.element.dataset.cellId = thread.cellId;
     this.element.classList.toggle('resolved', Boolean(thread.resolved));
-    const text = this.options.cellText(thread.cellId) ?? '';
-    const quote = thread.anchor ? text.slice(thread.anchor.from, thread.anchor.to) : '';
     replaceChildren(
       this.head,
       h('span', { class: 'thread-cell small' }, this.options.cellLabel(thread.cellId)),

@@ -21,6 +21,11 @@ export class Follow {
     this.stop();
   };
 
+  /** A press on the scroller itself (not its content) is a drag of its scrollbar. */
+  private readonly onScrollbar = (e: MouseEvent) => {
+    if (e.target === this.scroller) this.onUserScroll(e);
+  };
+
   constructor(
     private readonly awareness: Awareness,
     /** The scrolling element holding the cells. */
@@ -33,10 +38,7 @@ export class Follow {
     awareness.on('change', this.onAwareness);
     scroller.addEventListener('wheel', this.onUserScroll, { passive: true });
     scroller.addEventListener('touchmove', this.onUserScroll, { passive: true });
-    // A press on the scroller itself (not its content) is a drag of its scrollbar.
-    scroller.addEventListener('mousedown', (e) => {
-      if (e.target === this.scroller) this.onUserScroll(e);
-    });
+    scroller.addEventListener('mousedown', this.onScrollbar);
     document.addEventListener('keydown', this.onUserScroll);
   }
 
@@ -61,6 +63,7 @@ export class Follow {
     this.awareness.off('change', this.onAwareness);
     this.scroller.removeEventListener('wheel', this.onUserScroll);
     this.scroller.removeEventListener('touchmove', this.onUserScroll);
+    this.scroller.removeEventListener('mousedown', this.onScrollbar);
     document.removeEventListener('keydown', this.onUserScroll);
   }
 

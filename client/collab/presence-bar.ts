@@ -20,6 +20,8 @@ export interface PresenceBarOptions {
 export class PresenceBar {
   readonly element: HTMLElement;
   private following: number | null = null;
+  /** What was last drawn: cursor moves change awareness often, the avatars rarely. */
+  private drawn = '';
   private readonly render = () => this.renderNow();
 
   constructor(private readonly options: PresenceBarOptions) {
@@ -44,6 +46,9 @@ export class PresenceBar {
 
   private renderNow(): void {
     const everyone = distinctPeople(this.people());
+    const signature = JSON.stringify([this.following, everyone.map((p) => [p.clientId, p.name, p.color, p.self])]);
+    if (signature === this.drawn) return;
+    this.drawn = signature;
     const shown = everyone.slice(0, 8);
     const avatars = shown.map((p) => this.avatar(p));
     const more = everyone.length - shown.length;

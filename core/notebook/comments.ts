@@ -20,6 +20,7 @@ import type { CommentMessage, CommentThread } from './model.js';
 
 export const COMMENTS = 'comments';
 const MAX_TEXT = 10_000;
+const THREAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Finds a cell's live text by cell id. */
 export type TextOf = (cellId: string) => Y.Text | undefined;
@@ -153,7 +154,8 @@ function readThread(doc: Y.Doc, key: string, map: Y.Map<unknown>, textOf: TextOf
   const id = map.get('id');
   const cellId = map.get('cellId');
   const messages = map.get('messages');
-  if (id !== key || typeof cellId !== 'string' || !(messages instanceof Y.Array)) return null;
+  // Only what the file format can hold: a thread it could not save would make the notebook unsavable.
+  if (id !== key || !THREAD_ID.test(id) || typeof cellId !== 'string' || !(messages instanceof Y.Array)) return null;
   const text = textOf(cellId);
   if (!text) return null;
   const list = messages.toArray().map(readMessage).filter((m): m is CommentMessage => m !== null);

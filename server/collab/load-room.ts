@@ -46,7 +46,8 @@ export function notebookHash(data: NotebookData): string {
   const meta = { ...data.meta };
   delete meta.updated;
   try {
-    return textHash(serializeNotebook({ meta, cells: data.cells }));
+    // Everything the file holds, comments included: a change to them alone must be saved too.
+    return textHash(serializeNotebook({ ...data, meta }));
   } catch {
     // Data no file can hold (saving it fails and says why) matches no saved text.
     return `unserializable:${textHash(JSON.stringify(data))}`;

@@ -180,7 +180,8 @@ describe.skipIf(skip)('working together in the browser', () => {
     await ana.locator('dialog button[type=submit]').click();
     const versions = ana.getByTestId('version');
     await eventually('the named version listed', async () => (await versions.first().locator('.version-name').textContent()) === 'before the 12 March briefing');
-    expect(await versions.first().locator('.version-authors').textContent()).toMatch(/Ana Lima/);
+    // Credited: who edited since (Bruno) and who saved it (Ana), by the names they picked.
+    expect(await versions.first().locator('.version-authors').textContent()).toBe('by Ana Lima, Bruno');
 
     // Bruno changes c7 after the version.
     await caretAtEnd(bruno, 'c7');
@@ -234,6 +235,49 @@ describe.skipIf(skip)('working together in the browser', () => {
 
   it('made no request outside the server and logged no page error', () => {
     expect(h.external).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('names with accounts on', () => {
+  const h = new Harness({ env: { CARNET_AUTH: 'required' } });
+  const PASSWORD = 'correct horse battery staple';
+
+  beforeAll(async () => {
+    await h.start();
+    writeFileSync(join(h.home, 'notebooks', `${NOTEBOOK}.md`), notebookFile());
+  });
+
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('shows the session’s display names, and never asks for one', async () => {
+    const link = await eventually('the setup link', async () => /\/setup\?token=(\S+)/.exec(h.serverLog())?.[1]);
+    const setup = await fetch(`${h.baseUrl}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link, name: 'ada', displayName: 'Ada Admin', password: PASSWORD }) });
+    expect(setup.status).toBe(201);
+    const { userAdd } = await import('../../server/cli/user.js');
+    const quiet = { out: () => undefined, err: (l: string) => console.error(l), stdin: async () => PASSWORD };
+    expect(await userAdd(h.home, 'bea', { role: 'analyst', displayName: 'Béatrice Roy' }, quiet)).toBe(0);
+
+    const signIn = async (name: string) => {
+      const page = await h.newPage();
+      const res = await page.request.post(`${h.baseUrl}/api/auth/login`, { data: { name, password: PASSWORD } });
+      expect(res.status()).toBe(200);
+      await page.goto(`${h.baseUrl}/n/${NOTEBOOK}`);
+      await cell(page, 'c1').waitFor();
+      return page;
+    };
+    const ada = await signIn('ada');
+    const bea = await signIn('bea');
+    await eventually('Béatrice at Ada', async () => (await ada.getByTestId('avatar').getAttribute('data-name')) === 'Béatrice Roy');
+    expect(await ada.getByTestId('avatar').textContent()).toBe('BR');
+    await eventually('Ada’s own name', async () => (await ada.getByTestId('avatar-self').getAttribute('data-name')) === 'Ada Admin');
+    expect(await bea.getByTestId('name-picker').count()).toBe(0);
+    // Edits are attributed to the account's name.
+    await caretAtEnd(bea, 'c1');
+    await bea.keyboard.insertText(' -- seen');
+    await eventually('attribution to Béatrice', async () => ((await cell(ada, 'c1').getByTestId('cell-attribution').textContent()) ?? '').startsWith('edited by Béatrice Roy'));
     expect(h.pageErrors).toEqual([]);
   });
 });
