@@ -96,7 +96,7 @@ async function storedResult(deps: ExecuteDeps, run: RunRecord | undefined, label
  * the field is read when present so the appendix shows them as soon as they are recorded.
  */
 function paramsOf(run: RunRecord | undefined): Record<string, unknown> {
-  const params = (run as (RunRecord & { params?: Record<string, unknown> }) | undefined)?.params;
+  const params = run?.params;
   return params && typeof params === 'object' ? params : {};
 }
 

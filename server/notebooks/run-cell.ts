@@ -46,7 +46,7 @@ export async function runCell(
   if (cell.kind === 'markdown') throw new BadRequestError(`cell "${cellId}" is a Markdown cell; only SQL and chart cells run`);
   const started = Date.now();
   const params = opts.params ?? {};
-  const base = { cellId, ranAt: new Date(started).toISOString(), ranBy: actor.name };
+  const base = { cellId, ranAt: new Date(started).toISOString(), ranBy: actor.name, ...(opts.params && Object.keys(opts.params).length ? { params: opts.params } : {}) };
 
   const prepared = cell.kind === 'chart'
     ? await prepareChart(deps, data.cells, cell, scope, opts.width ?? 640)

@@ -17,6 +17,8 @@ export interface RunRecord {
   marking?: { level: string; compartments: string[] };
   /** sourceHash of each cell whose source fed this run (target and upstream). */
   inputs: Record<string, string>;
+  /** Parameters bound to the run, when there were any (for provenance). */
+  params?: Record<string, string | number | boolean | null>;
 }
 
 /** The latest run record of each cell, per notebook, kept in the workspace state. */

@@ -238,6 +238,10 @@ describe('notebooks', () => {
     expect(body.rows).toEqual([[150]]);
     const runs = (await (await t.app.request(`/api/notebooks/${id}/runs`)).json()) as { runs: Record<string, { status: string; resultId: string; inputs: Record<string, string> }> };
     expect(runs.runs.c3).toMatchObject({ status: 'ok', resultId: body.resultId });
+    const withParams = await post(`/api/notebooks/${id}/cells/c1/run`, { params: { unused: 7 } });
+    expect(withParams.status).toBe(200);
+    const after = (await (await t.app.request(`/api/notebooks/${id}/runs`)).json()) as { runs: Record<string, { params?: Record<string, unknown> }> };
+    expect(after.runs.c1!.params).toEqual({ unused: 7 });
     expect(Object.keys(runs.runs.c3!.inputs).sort()).toEqual(['c1', 'c2', 'c3']);
     const stored = await t.app.request(`/api/results/${body.resultId}`, { headers: { Accept: 'application/json' } });
     expect(((await stored.json()) as { rows: number[][] }).rows).toEqual([[150]]);
