@@ -5,6 +5,7 @@
  */
 import { fieldKind, type ChartColumn, type FieldKind } from '../../core/chart/fields.js';
 import { normaliseChart } from '../../core/chart/validate.js';
+import { MARK_CHANNELS } from '../../core/chart/validate-marks.js';
 import {
   MARKS,
   type Aggregate,
@@ -18,23 +19,7 @@ import {
   type TimeInterval,
 } from '../../core/chart/spec-types.js';
 
-/**
- * The channels each mark draws. Mirrors ALLOWED in core/chart/validate-marks.ts (which the
- * normaliser enforces); the builder shows these rows and drops the others when the mark changes.
- */
-export const MARK_CHANNELS: Readonly<Record<Mark, readonly Channel[]>> = {
-  bar: ['x', 'y', 'color', 'fx', 'fy'],
-  line: ['x', 'y', 'color', 'fx', 'fy'],
-  area: ['x', 'y', 'color', 'fx', 'fy'],
-  dot: ['x', 'y', 'color', 'size', 'fx', 'fy'],
-  cell: ['x', 'y', 'color', 'fx', 'fy'],
-  tick: ['x', 'y', 'color', 'fx', 'fy'],
-  rule: ['x', 'y', 'color', 'fx', 'fy'],
-  text: ['x', 'y', 'text', 'color', 'fx', 'fy'],
-  box: ['x', 'y', 'fx', 'fy'],
-  'map-points': ['color', 'size'],
-  'map-links': ['color', 'size'],
-};
+export { MARK_CHANNELS };
 
 export const isMapMark = (m: Mark): boolean => m === 'map-points' || m === 'map-links';
 

@@ -17,7 +17,8 @@ export interface Shaped {
   channels: Channels;
 }
 
-const ALLOWED: Record<Mark, readonly Channel[]> = {
+/** The channels each mark draws; the normaliser refuses others, the builder shows only these. */
+export const MARK_CHANNELS: Readonly<Record<Mark, readonly Channel[]>> = {
   bar: ['x', 'y', 'color', 'fx', 'fy'],
   line: ['x', 'y', 'color', 'fx', 'fy'],
   area: ['x', 'y', 'color', 'fx', 'fy'],
@@ -40,7 +41,7 @@ export function applyMarkRules(mark: Mark, input: Channels, map: NormalisedMap |
   };
   const ch: Channels = { ...input };
   for (const name of Object.keys(ch) as Channel[]) {
-    if (!ALLOWED[mark].includes(name)) report(name, `not used by ${mark} charts`);
+    if (!MARK_CHANNELS[mark].includes(name)) report(name, `not used by ${mark} charts`);
   }
   for (const [name, c] of Object.entries(ch) as [Channel, NormalisedChannel][]) {
     if (c.bin && name !== 'x' && name !== 'y') report(name, 'only x and y can be binned');
