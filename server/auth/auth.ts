@@ -60,7 +60,7 @@ export interface Resolved {
 }
 
 /** The user of every request when authentication is off. */
-export const LOCAL_USER: AuthUser = { id: asUserId('local'), name: 'local', displayName: 'Local user', role: 'admin' };
+export const LOCAL_USER: AuthUser = { id: asUserId('local'), name: 'local', displayName: 'Local user', role: 'admin', groups: [] };
 
 export const NOT_SET_UP = 'Carnet is not set up yet: open the setup link printed by the server';
 const WRONG_LOGIN = 'wrong login name or password';
@@ -249,6 +249,14 @@ function buildAuth(opts: AuthOptions) {
       const before = await users.byName(name);
       const stored = await users.setRole(name, role);
       await record(actor, 'role_change', stored.name, { from: before?.role, to: role });
+      return publicUser(stored);
+    },
+
+    /** Replaces an account's groups (what notebooks shared with a group reach). */
+    async setGroups(actor: Actor, name: string, groups: readonly string[]): Promise<AuthUser> {
+      const before = await users.byName(name);
+      const stored = await users.setGroups(name, groups);
+      await record(actor, 'role_change', stored.name, { change: 'groups', from: before?.groups ?? [], to: stored.groups ?? [] });
       return publicUser(stored);
     },
 

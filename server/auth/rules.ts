@@ -41,3 +41,19 @@ export function passwordProblem(password: string, name?: string): string | null 
 export function parseRole(role: unknown): Role | null {
   return typeof role === 'string' && (ROLES as readonly string[]).includes(role) ? (role as Role) : null;
 }
+
+const GROUP = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Group names are stored lowercase, each once, sorted. Returns the list or a sentence naming the bad one. */
+export function parseGroups(groups: unknown): string[] | string {
+  if (!Array.isArray(groups)) return 'groups must be a list of names';
+  const out = new Set<string>();
+  for (const g of groups) {
+    if (typeof g !== 'string') return 'groups must be a list of names';
+    const n = g.trim().toLowerCase();
+    if (!GROUP.test(n)) return `group "${g.slice(0, 70)}" is not allowed: use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`;
+    out.add(n);
+  }
+  if (out.size > 100) return `too many groups (${out.size}; at most 100)`;
+  return [...out].sort();
+}

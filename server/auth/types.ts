@@ -11,6 +11,11 @@ export interface StoredUser {
   name: string;
   displayName: string;
   role: Role;
+  /**
+   * Groups the account belongs to (lowercase names): notebooks are shared with a group,
+   * and single sign-on sets them from the provider's claim. Absent in older files: none.
+   */
+  groups?: string[];
   disabled: boolean;
   /** argon2id, PHC string. */
   passwordHash: string;
@@ -29,6 +34,7 @@ export interface AuthUser {
   name: string;
   displayName: string;
   role: Role;
+  groups: string[];
 }
 
 /** How the request proved who it is. */
@@ -38,7 +44,7 @@ export type Credential =
   /** Authentication is off (config): everyone is the local administrator. */
   | { kind: 'local' };
 
-export const publicUser = (u: StoredUser): AuthUser => ({ id: u.id, name: u.name, displayName: u.displayName, role: u.role });
+export const publicUser = (u: StoredUser): AuthUser => ({ id: u.id, name: u.name, displayName: u.displayName, role: u.role, groups: u.groups ?? [] });
 
 /** Who did something, as the audit log records it. */
 export interface Actor {

@@ -7,7 +7,7 @@ import { asUserId } from '../../core/ids.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { JsonFile } from './json-file.js';
 import { PasswordHasher } from './password.js';
-import { displayNameProblem, normaliseName, parseRole, passwordProblem, userNameProblem } from './rules.js';
+import { displayNameProblem, normaliseName, parseGroups, parseRole, passwordProblem, userNameProblem } from './rules.js';
 import { randomId } from './secrets.js';
 import type { Role, StoredUser } from './types.js';
 
@@ -20,6 +20,7 @@ export interface NewUser {
   displayName?: string;
   role: Role;
   password: string;
+  groups?: string[];
 }
 
 export type LoginCheck = { ok: true; user: StoredUser } | { ok: false; reason: 'unknown' | 'password' | 'disabled'; user?: StoredUser };
@@ -62,12 +63,14 @@ export class UserStore {
     const problem = userNameProblem(name) ?? displayNameProblem(displayName) ?? passwordProblem(input.password, name);
     if (problem) throw new BadRequestError(problem);
     if (!parseRole(input.role)) throw new BadRequestError(`role "${String(input.role)}" is not one of admin, analyst`);
+    const groups = parseGroups(input.groups ?? []);
+    if (typeof groups === 'string') throw new BadRequestError(groups);
     const passwordHash = await this.hasher.hash(input.password);
     return this.file.update((doc) => {
       if (opts.onlyIfNone && doc.users.length > 0) throw new ConflictError('Carnet is already set up: sign in instead');
       if (doc.users.some((u) => u.name === name)) throw new ConflictError(`an account named "${name}" already exists`);
       const at = this.now().toISOString();
-      const user: StoredUser = { id: asUserId(randomId()), name, displayName, role: input.role, disabled: false, passwordHash, createdAt: at, passwordChangedAt: at, credentialVersion: 1 };
+      const user: StoredUser = { id: asUserId(randomId()), name, displayName, role: input.role, groups, disabled: false, passwordHash, createdAt: at, passwordChangedAt: at, credentialVersion: 1 };
       return { doc: { users: [...doc.users, user] }, result: user };
     });
   }
@@ -86,6 +89,13 @@ export class UserStore {
       if (u.role === 'admin' && role !== 'admin') lastAdminGuard(u, all, 'demote');
       return { ...u, role };
     });
+  }
+
+  /** Replaces the account's groups (validated, lowercased, sorted). */
+  setGroups(name: string, groups: readonly string[]): Promise<StoredUser> {
+    const parsed = parseGroups(groups);
+    if (typeof parsed === 'string') throw new BadRequestError(parsed);
+    return this.change(name, (u) => ({ ...u, groups: parsed }));
   }
 
   /** Sets a new password (administrator's reset, or after checking the old one). Ends every session of the account. */
@@ -148,6 +158,7 @@ function validateUsers(raw: unknown, path: string): UsersDoc {
     if (!parseRole(u.role)) throw new Error(`${where}.role must be admin or analyst`);
     if (typeof u.disabled !== 'boolean') throw new Error(`${where}.disabled must be true or false`);
     if (!Number.isSafeInteger(u.credentialVersion)) throw new Error(`${where}.credentialVersion must be an integer`);
+    if (u.groups !== undefined && typeof parseGroups(u.groups) === 'string') throw new Error(`${where}.groups: ${String(parseGroups(u.groups))}`);
   });
   return { users };
 }

@@ -9,7 +9,7 @@ import { compileSql } from '../../core/compile/index.js';
 import { columnsOf, rowsOf } from '../../core/result/values.js';
 import { scopeOf } from '../notebooks/scope.js';
 import { formatTable } from './table.js';
-import { userAdd, userList, userDisable, userEnable, userSetRole, userResetPassword } from './user.js';
+import { userAdd, userList, userDisable, userEnable, userSetRole, userSetGroups, userResetPassword } from './user.js';
 import { tokenCreate, tokenList, tokenRevoke } from './token.js';
 import { auditVerify, auditExport } from './audit.js';
 import { cliActor } from './user.js';
@@ -34,7 +34,7 @@ commands:
                                      a briefing: self-contained HTML, PDF (Chromium) or Markdown zip
   user add <name> --role admin|analyst [--display-name D]
                                      add an account (password from stdin, or generated)
-  user list | disable <name> | enable <name> | role <name> <role> | reset-password <name>
+  user list | disable <name> | enable <name> | role <name> <role> | groups <name> [a,b] | reset-password <name>
   user clear <name> --level L [--compartments A,B]   set an account's clearance (levels: CARNET_LEVELS)
   dataset mark <name> --level L [--compartments A]   set a dataset's classification marking
   token create --user <name> [--name <label>] | token list | token revoke <id>
@@ -128,6 +128,8 @@ function user(home: string, args: string[], role?: string, displayName?: string)
     case 'role':
       if (!extra) return usage('user role <name> <admin|analyst>');
       return userSetRole(home, name, extra);
+    case 'groups':
+      return userSetGroups(home, name, extra);
     case 'reset-password':
       return userResetPassword(home, name);
     default:

@@ -95,8 +95,8 @@ export function userList(home: string, io: CliIo = consoleIo): Promise<number> {
       io.out('no accounts yet (carnet user add <name> --role admin, or the setup link printed by carnet serve)');
       return 0;
     }
-    const cols = ['name', 'display name', 'role', 'status', 'created', 'password changed'].map((n) => ({ name: n, type: '' }));
-    const rows = users.map((u) => [u.name, u.displayName, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.slice(0, 16).replace('T', ' '), u.passwordChangedAt.slice(0, 16).replace('T', ' ')]);
+    const cols = ['name', 'display name', 'role', 'groups', 'status', 'created', 'password changed'].map((n) => ({ name: n, type: '' }));
+    const rows = users.map((u) => [u.name, u.displayName, u.role, (u.groups ?? []).join(','), u.disabled ? 'disabled' : 'active', u.createdAt.slice(0, 16).replace('T', ' '), u.passwordChangedAt.slice(0, 16).replace('T', ' ')]);
     io.out(formatTable(cols, rows, 60));
     return 0;
   });
@@ -130,6 +130,16 @@ export function userSetRole(home: string, name: string, role: string, io: CliIo 
   return withAccounts(home, io, async (auth) => {
     const user = await auth.setRole(cliActor(), name, parsed);
     io.out(`"${user.name}" is now ${user.role}`);
+    return 0;
+  });
+}
+
+/** `carnet user groups <name> [a,b,…]`: sets the account's groups (none when the list is empty or absent). */
+export function userSetGroups(home: string, name: string, list: string | undefined, io: CliIo = consoleIo): Promise<number> {
+  const groups = (list ?? '').split(',').map((g) => g.trim()).filter((g) => g !== '');
+  return withAccounts(home, io, async (auth) => {
+    const user = await auth.setGroups(cliActor(), name, groups);
+    io.out(user.groups.length ? `"${user.name}" is in ${user.groups.join(', ')}` : `"${user.name}" is in no group`);
     return 0;
   });
 }

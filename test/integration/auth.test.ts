@@ -148,7 +148,7 @@ describe('before setup', () => {
     await build(false);
     expect(await auth.ensureSetup('http://localhost:8787')).toBeNull();
     const res = await call('GET', '/api/things');
-    expect((await res.json()).user).toEqual({ id: 'local', name: 'local', displayName: 'Local user', role: 'admin' });
+    expect((await res.json()).user).toEqual({ id: 'local', name: 'local', displayName: 'Local user', role: 'admin', groups: [] });
     expect(await (await call('POST', '/api/things', { origin: null })).json()).toEqual({ by: 'local' });
     expect(await authorizeUpgrade(auth)({ headers: {} } as IncomingMessage)).toEqual({ userId: 'local', name: 'local', canEdit: true, anonymous: true });
   });
@@ -165,7 +165,7 @@ describe('signing in', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie, Secure only over TLS', async () => {
     const res = await login('ana', ANA_PW);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { id: expect.any(String), name: 'ana', displayName: 'Ana Lyst', role: 'analyst' } });
+    expect(await res.json()).toEqual({ user: { id: expect.any(String), name: 'ana', displayName: 'Ana Lyst', role: 'analyst', groups: [] } });
     const set = res.headers.get('set-cookie')!;
     expect(set).toMatch(/^carnet_session=[A-Za-z0-9_-]{43}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Strict$/);
     const tls = await login('ANA', ANA_PW, { headers: { 'x-forwarded-proto': 'https' } });
