@@ -58,6 +58,8 @@ export async function createAccess(opts: AccessOptions) {
   return {
     levels,
     enforced: opts.enforce,
+    /** The audit log file, which administrators query as the dataset `audit_log`; absent without a log. */
+    auditPath: opts.audit?.path,
     datasetMarking,
     clearanceOf,
 

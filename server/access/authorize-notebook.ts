@@ -7,10 +7,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { NotebookId } from '../../core/ids.js';
 import type { CollabIdentity } from '../collab/connection.js';
-import { notebookIdOf } from '../collab/ws-server.js';
+import { notebookIdOf, UpgradeRefusal } from '../collab/ws-server.js';
 import type { Access, Subject } from './access.js';
 import type { Marking } from './levels.js';
+import { canEditRole, type RoleSubject } from './notebook-role.js';
 import { assertMayRead } from './result-guard.js';
+import type { Sharing } from './sharing.js';
 
 /** What deciding about a notebook needs: its classification and its latest runs. */
 export interface NotebookSource {
@@ -35,21 +37,42 @@ export async function assertMayOpenNotebook(access: Access | undefined, source: 
   await assertMayRead(access, user, `notebook "${id}"`, await markingOfNotebook(access, source, id));
 }
 
+/** What deciding a websocket user's role on a notebook needs. */
+export interface UpgradeRoles {
+  sharing: Sharing;
+  /** The account behind a websocket identity (its role and groups), by login name; undefined when gone. */
+  userOf(name: string): Promise<RoleSubject | undefined>;
+}
+
 /**
- * Wraps the websocket `authorize` hook: after the session check, refuses (null → 403)
- * a user not cleared for the notebook of the upgrade's URL. A notebook that cannot be
- * read (missing, malformed) is left to the collab server, which answers 404 or closes.
+ * Wraps the websocket `authorize` hook: refuses an anonymous request (401, as
+ * UpgradeRefusal) and, after the session check, refuses (null → 403) a
+ * user without a role on the notebook of the upgrade's URL (when `roles` is given) or not
+ * cleared for it. A viewer's or commenter's identity cannot edit; a commenter's carries
+ * `commentOnly`, so the room takes their changes to the comments and nothing else. A
+ * notebook whose marking cannot be read (missing, malformed) is left to the collab
+ * server, which answers 404 or closes.
  */
 export function authorizeNotebook(
   access: Access,
   source: NotebookSource,
   inner: (req: IncomingMessage) => Promise<CollabIdentity | null>,
+  roles?: UpgradeRoles,
 ): (req: IncomingMessage) => Promise<CollabIdentity | null> {
   return async (req) => {
-    const identity = await inner(req);
-    if (!identity || !access.enforced) return identity;
+    let identity = await inner(req);
+    // No session nor token: 401, so a client can tell "sign in" from "not shared with you".
+    if (!identity) throw new UpgradeRefusal(401, 'sign in first');
     const id = notebookIdOf(req.url);
     if (id === null) return identity;
+    if (roles?.sharing.enforced) {
+      const subject = await roles.userOf(identity.name);
+      const role = subject ? await roles.sharing.roleOf(subject, id) : null;
+      if (role === null) return null;
+      const { commentOnly: _ignored, ...rest } = identity;
+      identity = { ...rest, canEdit: identity.canEdit && canEditRole(role), ...(role === 'commenter' ? { commentOnly: true } : {}) };
+    }
+    if (!access.enforced) return identity;
     let marking: Marking;
     try {
       marking = await markingOfNotebook(access, source, id as NotebookId);

@@ -3,4 +3,10 @@ export { requestScope, markingHook, markingHeader, exportScope } from './request
 export { accessRoutes } from './routes.js';
 export { assertMayRead, assertMayReadResult, visibleRuns } from './result-guard.js';
 export * from './levels.js';
-export { authorizeNotebook, assertMayOpenNotebook, notebookSource, markingOfNotebook, openableNotebooks, type NotebookSource } from './authorize-notebook.js';
+export {
+  authorizeNotebook, assertMayOpenNotebook, notebookSource, markingOfNotebook, openableNotebooks,
+  type NotebookSource, type UpgradeRoles,
+} from './authorize-notebook.js';
+export * from './notebook-role.js';
+export { createSharing, type Sharing, type SharingOptions } from './sharing.js';
+export { requireNotebookRole, roleRefusal, type NotebookGuardDeps } from './notebook-guard.js';

@@ -4,15 +4,24 @@
  * built before issue 6) everything is readable and nothing is marked.
  */
 import type { AuditActor } from '../audit/index.js';
+import { AUDIT_DATASET, auditDataset } from '../audit/dataset.js';
 import { scopeOf, type DatasetScope } from '../notebooks/scope.js';
 import type { Access } from './access.js';
 import { markingText, type Marking } from './levels.js';
 
 type Listed = ReadonlyArray<{ name: string; relation: string; readPaths: string[]; error?: string }>;
 
-/** The scope of one query by `user` (an AuthUser or an audit actor). */
-export async function requestScope(access: Access | undefined, user: { name?: string }, list: Listed): Promise<DatasetScope> {
-  return access ? access.scopeFor({ name: user.name ?? '' }, list) : scopeOf(list);
+/**
+ * The scope of one query by `user` (an AuthUser, or anything with a name and the account
+ * role). Administrators also get the audit log as the dataset `audit_log` (shadowing a
+ * data file of that name); a user given without a role does not.
+ */
+export async function requestScope(access: Access | undefined, user: { name?: string; role?: string }, list: Listed): Promise<DatasetScope> {
+  if (!access) return scopeOf(list);
+  const withAudit = user.role === 'admin' && access.auditPath !== undefined
+    ? [...list.filter((d) => d.name.toLowerCase() !== AUDIT_DATASET), auditDataset(access.auditPath)]
+    : list;
+  return access.scopeFor({ name: user.name ?? '' }, withAudit);
 }
 
 /** `runCell`'s hook giving a run record its marking, or undefined without access control. */
@@ -29,5 +38,10 @@ export async function markingHeader(access: Access | undefined, datasets: readon
   return { 'X-Carnet-Marking': encodeURIComponent(markingText(await access.resultMarking(datasets))) };
 }
 
-/** For the export layer: the scope of whoever exports. */
-export const exportScope = (access: Access) => (actor: AuditActor, list: Listed) => requestScope(access, actor, list);
+/**
+ * For the export layer: the scope of `user`, who exports. An audit actor carries no account
+ * role, so the scope is built from the signed-in user (with their role: an administrator's
+ * export reads `audit_log` as their notebook does), never from the actor the export is
+ * audited under.
+ */
+export const exportScope = (access: Access, user: { name: string; role: string }) => (_actor: AuditActor, list: Listed) => requestScope(access, user, list);

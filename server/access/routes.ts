@@ -11,6 +11,7 @@ import { BadRequestError, CarnetError, NotFoundError } from '../errors.js';
 import type { Access } from './access.js';
 import { levelColours, markingText, type Marking } from './levels.js';
 import { assertMayRead } from './result-guard.js';
+import { roleRefusal } from './notebook-guard.js';
 
 function requireAdmin(c: Context, what: string): void {
   if (currentUser(c).role !== 'admin') throw new CarnetError(`${what}: only an administrator may do this`, 403);
@@ -72,6 +73,8 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
     .get('/notebooks/:id', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      const role = await deps.sharing.roleOf(currentUser(c), id);
+      if (role === null) throw roleRefusal(id, role, 'viewer', 'reading its marking');
       const data = await deps.docs.read(id);
       const runs = await deps.runs.latest(id);
       const cells: Record<string, ReturnType<typeof shownMarking>> = {};

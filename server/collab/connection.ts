@@ -15,6 +15,11 @@ export interface CollabIdentity {
   /** Viewers (false) read and show presence; their document updates are dropped. */
   canEdit: boolean;
   /**
+   * A commenter (with canEdit false): their updates are taken when they change nothing but
+   * the comment threads (`doc.getMap('comments')`), and dropped like a viewer's otherwise.
+   */
+  commentOnly?: boolean;
+  /**
    * Authentication is off: the server vouches for no name, so presence keeps the name the
    * person picked in their browser (and history credits it).
    */
@@ -75,6 +80,11 @@ export class Connection {
 
   get canEdit(): boolean {
     return this.identity?.canEdit ?? true;
+  }
+
+  /** May change the comment threads only (a commenter). */
+  get commentOnly(): boolean {
+    return !this.canEdit && this.identity?.commentOnly === true;
   }
 
   get isOpen(): boolean {

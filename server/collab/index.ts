@@ -4,3 +4,4 @@ export { CloseCode, type CollabIdentity, type ConnectionLimits } from './connect
 export { LOAD_ORIGIN, REPLAY_ORIGIN } from './load-room.js';
 export { MessageType, SyncType } from './protocol.js';
 export { UpdateLog, CorruptStateError } from './update-log.js';
+export { UpgradeRefusal } from './ws-server.js';

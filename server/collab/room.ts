@@ -24,6 +24,8 @@ import {
 import { DebouncedSaver } from './saver.js';
 import { extents, forbiddenContent, incompleteReason, isEmptyUpdate, type DecodedUpdate } from './update-check.js';
 import type { UpdateLog } from './update-log.js';
+import { changeOutsideRoot } from './comment-only.js';
+import { COMMENTS } from '../../core/notebook/comments.js';
 
 export interface RoomOptions {
   id: string;
@@ -144,8 +146,8 @@ export class Room {
   receiveUpdate(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): void {
     // An idle sync step 2 is no edit, from a viewer either.
     if (isEmptyUpdate(decoded)) return;
-    if (!conn.canEdit) {
-      if (conn.firstDenial()) conn.send(encodePermissionDenied('read-only access: your edits are not saved'));
+    if (!conn.canEdit && !conn.commentOnly) {
+      this.deny(conn, 'read-only access: your edits are not saved');
       return;
     }
     const forbidden = forbiddenContent(decoded);
@@ -158,6 +160,13 @@ export class Room {
       // over BroadcastChannel): ask for everything we lack instead.
       if (conn.mayAskResync()) conn.send(encodeSyncStep1(this.doc));
       return;
+    }
+    if (conn.commentOnly) {
+      const outside = changeOutsideRoot(this.doc, update, COMMENTS);
+      if (outside !== null) {
+        this.deny(conn, 'comment-only access: only your comments are saved');
+        return;
+      }
     }
     for (const [client, end] of extents(decoded)) {
       if (end > this.known(client)) this.accepted.set(client, end);
@@ -279,6 +288,11 @@ export class Room {
       if (clock > 0 && this.options.retiredClients.has(client)) return true;
     }
     return false;
+  }
+
+  /** Drops an update the connection may not make; the client is told once. */
+  private deny(conn: Connection, message: string): void {
+    if (conn.firstDenial()) conn.send(encodePermissionDenied(message));
   }
 
   /** A client broke the protocol: close it, note it once. */

@@ -12,6 +12,20 @@ import { CarnetError } from '../errors.js';
 import { CloseCode, Connection, truncateReason, type CollabIdentity, type ConnectionLimits } from './connection.js';
 import type { Room } from './room.js';
 
+/**
+ * Thrown by an `authorize` hook to refuse with a status other than 403: 401 when the
+ * request carries no valid session or token (null still means "signed in, not allowed").
+ */
+export class UpgradeRefusal extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UpgradeRefusal';
+  }
+}
+
 /** Notebook ids as the notebook store accepts them. */
 export const NOTEBOOK_ID = /^[A-Za-z0-9_-]{1,100}$/;
 const PATH = /^\/collab\/([^/]+)$/;
@@ -50,7 +64,12 @@ export function createUpgradeHandler(options: UpgradeOptions): UpgradeHandler {
     if (!originAllowed(req, options.allowedOrigins ?? [])) return refuse(socket, 403, 'origin not allowed');
     let identity: CollabIdentity | null = null;
     if (options.authorize) {
-      identity = await options.authorize(req);
+      try {
+        identity = await options.authorize(req);
+      } catch (e) {
+        if (e instanceof UpgradeRefusal) return refuse(socket, e.status, e.message);
+        throw e;
+      }
       if (identity === null) return refuse(socket, 403, 'not allowed to open this notebook');
     }
     let room: Room | null = null;
@@ -151,7 +170,7 @@ function sameOrigin(a: string, origin: string): boolean {
 function refuse(socket: Duplex, status: number, message: string): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
-  const reason = { 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +

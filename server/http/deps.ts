@@ -10,8 +10,9 @@ import type { NotebookId } from '../../core/ids.js';
 import type { Catalog, DatasetInfo } from '../datasets/index.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit/index.js';
-import type { Access } from '../access/index.js';
+import type { Access, Sharing } from '../access/index.js';
 import type { History } from '../history/index.js';
+import type { OidcLogin } from '../auth/oidc.js';
 
 /** Live notebook documents (server/collab), as the HTTP layer needs them. */
 export interface LiveDocs {
@@ -29,13 +30,17 @@ export interface ImportRequest {
   name: string;
 }
 
-/** Everything the routes call. Built once by server/app.ts; tests build their own. */
+/** Everything the routes call. Built once by server/wire.ts, for the server and the tests alike. */
 export interface AppDeps {
   catalog: Catalog;
   auth: Auth;
   audit: AuditLog;
   /** Dataset clearance and markings (issue 6); absent: everything readable, nothing marked. */
   access?: Access;
+  /** Owners and shares of notebooks (issue 6): every /api/notebooks/:id route asks it for the user's role. */
+  sharing: Sharing;
+  /** Single sign-on (issue 6); null/absent: password accounts only. */
+  oidc?: OidcLogin | null;
   importFile(req: ImportRequest): Promise<DatasetInfo>;
   engine: Engine;
   results: ResultStore;

@@ -2,22 +2,16 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { workspacePaths } from '../../server/workspace.js';
-import { createCatalog, importFile } from '../../server/datasets/index.js';
-import { createEngine } from '../../server/engine/index.js';
-import { createCollab } from '../../server/collab/index.js';
-import { History } from '../../server/history/index.js';
-import { NotebookStore } from '../../server/notebooks/store.js';
-import { ResultStore } from '../../server/notebooks/results.js';
-import { RunLog } from '../../server/notebooks/runs.js';
-import { RunEvents } from '../../server/notebooks/run-events.js';
-import { InFlight } from '../../server/notebooks/in-flight.js';
-import { liveDocs } from '../../server/notebooks/live-docs.js';
 import { createApp } from '../../server/http/app.js';
 import type { AppDeps } from '../../server/http/deps.js';
-import { sqlVocabulary } from '../../server/vocabulary.js';
-import { createAuditLog } from '../../server/audit/index.js';
-import { createAuth } from '../../server/auth/index.js';
+import { buildServices, type Services } from '../../server/wire.js';
+
+/** argon2id parameters that keep account tests fast. */
+export const CHEAP_HASH = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 /**
  * Writes small deterministic datasets: `people` (one column per common type)
@@ -55,58 +49,70 @@ export async function writeFixtures(dataDir: string): Promise<void> {
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
+  /** Everything buildServices opened (collab, auth, sharing, …). */
+  services: Services;
   home: string;
+  /**
+   * Serves the app and the collaboration websocket on a local port, as startServer does:
+   * `url` is http://127.0.0.1:<port>, websockets go to `${wsUrl}/<notebook id>`.
+   */
+  listen(): Promise<{ url: string; wsUrl: string; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { timeoutMs?: number; rowCap?: number; workers?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  timeoutMs?: number;
+  rowCap?: number;
+  workers?: number;
+  /** Accounts required, access and sharing enforced (as with CARNET_AUTH=required). Default false. */
+  authRequired?: boolean;
+}
+
+/** A workspace in a temporary folder with the fixture datasets, served by the production wiring (server/wire.ts). */
+export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const home = await mkdtemp(join(tmpdir(), 'carnet-api-'));
   const ws = workspacePaths(home);
   for (const d of [ws.dataDir, ws.notebooksDir, ws.stateDir, ws.trashDir]) await mkdir(d, { recursive: true });
   await writeFixtures(ws.dataDir);
-  const audit = await createAuditLog(join(ws.stateDir, 'audit'));
-  const auth = await createAuth({ stateDir: ws.stateDir, required: false, audit });
-  const catalog = await createCatalog(ws.dataDir);
-  const engine = await createEngine({ dataDir: ws.dataDir, stateDir: ws.stateDir, workers: opts.workers ?? 2, threadsPerWorker: 1, defaultTimeoutMs: opts.timeoutMs ?? 10_000 });
-  const notebooks = new NotebookStore(ws.notebooksDir, ws.trashDir);
-  const collab = createCollab({
-    stateDir: ws.stateDir,
-    load: async (id) => ((await notebooks.exists(id as never)) ? notebooks.read(id as never) : null),
-    save: async (id, data) => {
-      await notebooks.write(id as never, data);
-      history.noteSaved(id, data);
-    },
-    onEdit: (id, author) => history.noteEdit(id, author),
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const services = await buildServices({
+    workspace: ws,
+    authRequired: opts.authRequired ?? false,
+    engine: { workers: opts.workers ?? 2, threadsPerWorker: 1 },
+    rowCap: opts.rowCap ?? 100_000,
+    timeoutMs,
+    maxUploadBytes: 10 * 1024 * 1024,
+    hashParams: CHEAP_HASH,
     saveDebounceMs: 20,
+    history: { pauseMs: 50, minIntervalMs: 0 },
   });
-  const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, pauseMs: 50, minIntervalMs: 0 });
-  const deps: AppDeps = {
-    catalog,
-    auth,
-    audit,
-    importFile: ({ bytesPath, name }) => importFile(ws.dataDir, { sourcePath: bytesPath, name }),
-    engine,
-    results: new ResultStore(join(ws.stateDir, 'results')),
-    runs: new RunLog(join(ws.stateDir, 'runs')),
-    events: new RunEvents(),
-    inFlight: new InFlight(),
-    notebooks,
-    docs: liveDocs(collab),
-    history,
-    vocabulary: sqlVocabulary(),
-    config: { rowCap: opts.rowCap ?? 100_000, timeoutMs: opts.timeoutMs ?? 10_000, uploadDir: join(ws.stateDir, 'uploads'), maxUploadBytes: 10 * 1024 * 1024 },
-  };
+  const app = createApp(services.deps);
+  const servers = new Set<() => Promise<void>>();
   return {
-    app: createApp(deps),
-    deps,
+    app,
+    deps: services.deps,
+    services,
     home,
+    async listen() {
+      const server = createServer(getRequestListener(app.fetch));
+      server.on('upgrade', (req, socket, head) => {
+        if ((req.url ?? '').startsWith('/collab/')) services.collab.handleUpgrade(req, socket, head);
+        else socket.destroy();
+      });
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      const { port } = server.address() as AddressInfo;
+      const stop = async () => {
+        servers.delete(stop);
+        server.closeAllConnections();
+        await new Promise<void>((ok) => server.close(() => ok()));
+      };
+      servers.add(stop);
+      return { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/collab`, stop };
+    },
     async close() {
-      await collab.shutdown();
-      await history.close();
-      await engine.close();
-      await catalog.close();
-      await auth.close();
-      await audit.close();
+      await services.close(async () => {
+        for (const stop of [...servers]) await stop();
+      });
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -3,8 +3,9 @@ import type { AppDeps } from '../deps.js';
 import { jsonObject } from '../body.js';
 import { requestActor, currentUser } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
-import { exportScope, markingHook, assertMayOpenNotebook, notebookSource } from '../../access/index.js';
-import { BadRequestError, NotFoundError } from '../../errors.js';
+import { canEditRole, exportScope, markingHook, notebookSource, requireNotebookRole } from '../../access/index.js';
+import type { AuthUser } from '../../auth/index.js';
+import { BadRequestError } from '../../errors.js';
 import {
   exportNotebook, prepareBriefing, renderHtml, EXPORT_FORMATS,
   type ExportDeps, type ExportFormat, type ExportRequest,
@@ -29,35 +30,43 @@ const BODY_KEYS = new Set(['format', 'code', 'provenance', 'confirm']);
  * `GET /:id/briefing` shows it in the app. Mounted under /api/notebooks.
  */
 export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
-  const exportDeps: ExportDeps = {
+  /** The export's services for `user`: their scope is built with their account role. */
+  const exportDeps = (user: AuthUser): ExportDeps => ({
     ...deps, ...deps.config, read: (n) => deps.docs.read(n),
-    ...(deps.access ? { scopeFor: exportScope(deps.access), marking: markingHook(deps.access) } : {}),
+    ...(deps.access ? { scopeFor: exportScope(deps.access, user), marking: markingHook(deps.access) } : {}),
     ...opts,
-  };
+  });
+  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
   return new Hono()
     .post('/:id/export', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
       const where = `export notebook "${id}"`;
+      const user = currentUser(c);
+      const role = await requireNotebookRole(guard, user, id, 'viewer', 'exporting it');
       const req = parseExportRequest(await jsonObject(c, where), where);
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
-      await assertMayOpenNotebook(deps.access, notebookSource(deps), currentUser(c), id);
-      const file = await exportNotebook(exportDeps, id, req, requestActor(c));
+      // Editors' exports first run the cells whose results are missing or stale; a reader may
+      // not run cells, so theirs shows the stored results as they are (the cells never run as
+      // "not run", stale ones flagged), exactly as the in-app briefing does.
+      const refresh = canEditRole(role);
+      const file = await exportNotebook(exportDeps(user), id, req, requestActor(c), { refresh });
       return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
         'Content-Type': file.contentType,
         'Content-Disposition': `attachment; filename="${file.filename}"`,
         'Content-Length': String(file.bytes.byteLength),
         'X-Carnet-Export-Id': file.exportId,
+        'X-Carnet-Export-Mode': refresh ? 'refreshed' : 'stored',
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',
       });
     })
     .get('/:id/briefing', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
-      await assertMayOpenNotebook(deps.access, notebookSource(deps), currentUser(c), id);
+      const user = currentUser(c);
+      // The in-app briefing shows results as they are (no refresh): any role may read it.
+      await requireNotebookRole(guard, user, id, 'viewer', 'reading its briefing');
       const where = `briefing of notebook "${id}"`;
       const options = { code: flag(c.req.query('code'), 'code', where, false), provenance: flag(c.req.query('provenance'), 'provenance', where, true) };
-      const { briefing } = await prepareBriefing(exportDeps, id, requestActor(c), { options, refresh: false });
+      const { briefing } = await prepareBriefing(exportDeps(user), id, requestActor(c), { options, refresh: false });
       c.header('Content-Security-Policy', BRIEFING_CSP);
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('Cache-Control', 'no-store');

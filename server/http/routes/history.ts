@@ -10,11 +10,15 @@ import { currentUser } from '../session.js';
 const MAX_NAME = 200;
 const MAX_AUTHOR = 80;
 
-/** What the history routes need; `mayOpen` throws (403) when the user may not open the notebook. */
+/**
+ * What the history routes need; `mayOpen` throws (403) when the user's role on the notebook
+ * is lower than `needed` (reading: viewer; saving or restoring a version: editor) or they
+ * are not cleared for it.
+ */
 export interface HistoryRouteDeps {
   history: History;
   notebooks: Pick<NotebookStore, 'exists'>;
-  mayOpen?(user: ReturnType<typeof currentUser>, id: NotebookId): Promise<void>;
+  mayOpen?(user: ReturnType<typeof currentUser>, id: NotebookId, needed: 'viewer' | 'editor', action: string): Promise<void>;
 }
 
 /**
@@ -22,10 +26,10 @@ export interface HistoryRouteDeps {
  * read one with its differences from now, restore one as a new change (`{author?}`).
  */
 export function historyRoutes(deps: HistoryRouteDeps) {
-  const notebook = async (raw: string, user: ReturnType<typeof currentUser>): Promise<NotebookId> => {
+  const notebook = async (raw: string, user: ReturnType<typeof currentUser>, needed: 'viewer' | 'editor' = 'viewer', action = 'reading its versions'): Promise<NotebookId> => {
     const id = parseNotebookId(raw);
     if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
-    await deps.mayOpen?.(user, id);
+    await deps.mayOpen?.(user, id, needed, action);
     return id;
   };
   /**
@@ -47,7 +51,7 @@ export function historyRoutes(deps: HistoryRouteDeps) {
     })
     .post('/:id/versions', async (c) => {
       const user = currentUser(c);
-      const id = await notebook(c.req.param('id'), user);
+      const id = await notebook(c.req.param('id'), user, 'editor', 'saving a version');
       const body = await jsonObject(c, `POST /api/notebooks/${id}/versions`);
       const name = requireString(body, 'name', `POST /api/notebooks/${id}/versions`, MAX_NAME);
       return c.json({ version: await deps.history.create(id, name, who(c, body)) }, 201);
@@ -57,7 +61,7 @@ export function historyRoutes(deps: HistoryRouteDeps) {
       return c.json(await deps.history.get(id, c.req.param('vid')));
     })
     .post('/:id/versions/:vid/restore', async (c) => {
-      const id = await notebook(c.req.param('id'), currentUser(c));
+      const id = await notebook(c.req.param('id'), currentUser(c), 'editor', 'restoring a version');
       const body = await jsonObject(c, `POST /api/notebooks/${id}/versions/${c.req.param('vid').slice(0, 40)}/restore`);
       return c.json(await deps.history.restore(id, c.req.param('vid'), who(c, body)));
     });

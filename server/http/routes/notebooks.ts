@@ -6,60 +6,95 @@ import { parseNotebookId } from '../../notebooks/store.js';
 import { parseRunOptions } from '../../notebooks/execute.js';
 import { runCell } from '../../notebooks/run-cell.js';
 import { resultResponse } from '../respond.js';
-import { BadRequestError, NotFoundError } from '../../errors.js';
+import { BadRequestError } from '../../errors.js';
+import type { RunEvent } from '../../notebooks/run-events.js';
 import type { CellId } from '../../../core/ids.js';
 import { requestActor, currentUser } from '../session.js';
-import { requestScope, markingHook, markingText, visibleRuns, openableNotebooks } from '../../access/index.js';
+import {
+  requestScope, markingHook, markingText, visibleRuns, openableNotebooks, notebookSource, requireNotebookRole,
+  type NotebookRole,
+} from '../../access/index.js';
+import type { NotebookId } from '../../../core/ids.js';
+import type { AuthUser } from '../../auth/index.js';
 
 const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 200;
+/** Runs and run listings apply clearance result by result (scope, visibleRuns), not to the whole notebook. */
+const BY_RESULT = { clearance: false };
 
 /** Notebooks: list, create, rename, duplicate, delete (to the trash), run a cell, latest runs. */
 export function notebookRoutes(deps: AppDeps) {
+  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  /** The notebook of the request's `:id`, once the user is found to have `needed` (or higher) on it. */
+  const notebook = async (raw: string, user: AuthUser, needed: NotebookRole, action: string, opts: { clearance?: boolean } = {}): Promise<NotebookId> => {
+    const id = parseNotebookId(raw);
+    await requireNotebookRole(guard, user, id, needed, action, opts);
+    return id;
+  };
   return new Hono()
-    .get('/', async (c) => c.json({ notebooks: await openableNotebooks(deps.access, (n) => deps.runs.latest(n), currentUser(c), await deps.notebooks.list()) }))
+    .get('/', async (c) => {
+      const user = currentUser(c);
+      const all = await deps.notebooks.list();
+      const roles = await deps.sharing.rolesOf(user, all.map((n) => n.id));
+      const shared = all.flatMap((n) => {
+        const r = roles.get(n.id);
+        return r?.role ? [{ ...n, role: r.role, owner: r.owner }] : [];
+      });
+      return c.json({ notebooks: await openableNotebooks(deps.access, (n) => deps.runs.latest(n), user, shared) });
+    })
     .post('/', async (c) => {
       const body = await jsonObject(c, 'POST /api/notebooks');
       const title = requireString(body, 'title', 'POST /api/notebooks', MAX_TITLE).trim();
       const id = await deps.notebooks.create(title);
+      await deps.sharing.created(id, currentUser(c));
       return c.json({ id, title }, 201);
     })
     .patch('/:id', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
+      const id = await notebook(c.req.param('id'), currentUser(c), 'editor', 'renaming it');
       const body = await jsonObject(c, `PATCH /api/notebooks/${id}`);
       const title = requireString(body, 'title', `PATCH /api/notebooks/${id}`, MAX_TITLE).trim();
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
       await deps.docs.setTitle(id, title);
       return c.json({ id, title });
     })
     .post('/:id/duplicate', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
+      const user = currentUser(c);
+      const id = await notebook(c.req.param('id'), user, 'viewer', 'duplicating it');
       const data = await deps.docs.read(id);
       const title = `${data.meta.title} (copy)`.slice(0, MAX_TITLE);
       const copy = await deps.notebooks.create(title, data.cells);
+      await deps.sharing.created(copy, user);
       return c.json({ id: copy, title }, 201);
     })
     .delete('/:id', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      const id = await notebook(c.req.param('id'), currentUser(c), 'owner', 'deleting it');
       await deps.docs.close(id);
       await deps.notebooks.trash(id);
       deps.runs.forget(id);
       return c.json({ trashed: true });
     })
     .get('/:id/runs', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
-      return c.json({ runs: await visibleRuns(deps.access, currentUser(c), await deps.runs.latest(id)) });
+      const user = currentUser(c);
+      const id = await notebook(c.req.param('id'), user, 'viewer', 'reading its runs', BY_RESULT);
+      return c.json({ runs: await visibleRuns(deps.access, user, await deps.runs.latest(id)) });
     })
     .get('/:id/events', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
-      if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
+      const user = currentUser(c);
+      const id = await notebook(c.req.param('id'), user, 'viewer', 'following its runs', BY_RESULT);
+      /**
+       * An event as this user may see it: a finished run they are not cleared for loses its
+       * result id and row count, as in GET /runs. Null once the notebook is no longer shared with them.
+       */
+      const shown = async (e: RunEvent): Promise<string | null> => {
+        if ((await deps.sharing.roleOf(user, id)) === null) return null;
+        if (e.type !== 'finished') return JSON.stringify(e);
+        const run = (await visibleRuns(deps.access, user, { [e.run.cellId]: e.run }))[e.run.cellId];
+        return JSON.stringify({ ...e, run });
+      };
       return streamSSE(c, async (stream) => {
-        const queue: string[] = deps.events.inProgress(id).map((e) => JSON.stringify(e));
+        const queue: RunEvent[] = deps.events.inProgress(id);
         let wake: (() => void) | undefined;
         const off = deps.events.subscribe(id, (e) => {
-          queue.push(JSON.stringify(e));
+          queue.push(e);
           wake?.();
         });
         stream.onAbort(() => {
@@ -68,7 +103,11 @@ export function notebookRoutes(deps: AppDeps) {
         });
         try {
           while (!stream.aborted) {
-            while (queue.length) await stream.writeSSE({ event: 'run', data: queue.shift()! });
+            while (queue.length && !stream.aborted) {
+              const data = await shown(queue.shift()!);
+              if (data === null) return;
+              await stream.writeSSE({ event: 'run', data });
+            }
             // A comment line every 25 s keeps proxies from closing an idle stream.
             await new Promise<void>((ok) => {
               wake = ok;
@@ -82,7 +121,7 @@ export function notebookRoutes(deps: AppDeps) {
       });
     })
     .post('/:id/cells/:cellId/run', async (c) => {
-      const id = parseNotebookId(c.req.param('id'));
+      const id = await notebook(c.req.param('id'), currentUser(c), 'editor', 'running a cell', BY_RESULT);
       const cellId = c.req.param('cellId');
       if (!CELL_ID.test(cellId)) throw new BadRequestError(`invalid cell id "${cellId.slice(0, 40)}"`);
       const body = await jsonObject(c, `run cell ${cellId}`);
