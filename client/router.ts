@@ -1,5 +1,5 @@
 /** Paths of the app: `/` lists notebooks, `/n/<id>` opens one, `/n/<id>/briefing` reads it as a document. History API, no hash. */
-export type Route = { name: 'home' } | { name: 'notebook'; id: string } | { name: 'briefing'; id: string } | { name: 'login' } | { name: 'setup' } | { name: 'notFound'; path: string };
+export type Route = { name: 'home' } | { name: 'notebook'; id: string } | { name: 'briefing'; id: string } | { name: 'login' } | { name: 'setup' } | { name: 'admin' } | { name: 'notFound'; path: string };
 
 /** Parses a pathname into a route. Pure. */
 export function parseRoute(path: string): Route {
@@ -7,6 +7,7 @@ export function parseRoute(path: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/index.html') return { name: 'home' };
   if (pathname === '/login') return { name: 'login' };
   if (pathname === '/setup') return { name: 'setup' };
+  if (pathname === '/admin' || pathname === '/admin/') return { name: 'admin' };
   const m = /^\/n\/([A-Za-z0-9_-]{1,128})\/?$/.exec(pathname);
   if (m) return { name: 'notebook', id: m[1]! };
   const b = /^\/n\/([A-Za-z0-9_-]{1,128})\/briefing\/?$/.exec(pathname);

@@ -93,6 +93,10 @@ async function createView(route: Route): Promise<View> {
       return new LoginView();
     case 'setup':
       return new SetupView();
+    case 'admin': {
+      const { AdminView } = await import('./admin/admin-view.js');
+      return new AdminView();
+    }
     case 'notFound':
       return messageView(t('app.notFound'));
   }

@@ -9,8 +9,18 @@ import { AUDIT_ACTIONS, type AuditAction, type AuditPage, type AuditQuery, type 
 
 export const MAX_PAGE = 500;
 
-/** Builds a query from URL parameters, refusing anything malformed with a message naming it. */
+const PARAMS = ['action', 'actor', 'target', 'text', 'q', 'from', 'to', 'before', 'limit', 'offset'];
+/** An ISO 8601 date, or date and time with an optional zone: what the page and scripts send. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Builds a query from URL parameters, refusing anything malformed or unknown with a
+ * message naming it. `q` is another name for `text`; `before` a sequence number.
+ */
 export function parseAuditQuery(params: Record<string, string | undefined>): AuditQuery {
+  for (const key of Object.keys(params)) {
+    if (!PARAMS.includes(key)) throw new BadRequestError(`audit search: unknown parameter "${key.slice(0, 40)}" (expected ${PARAMS.join(', ')})`);
+  }
   const q: AuditQuery = { limit: 50, offset: 0 };
   if (params.action) {
     if (!(AUDIT_ACTIONS as readonly string[]).includes(params.action)) {
@@ -18,14 +28,17 @@ export function parseAuditQuery(params: Record<string, string | undefined>): Aud
     }
     q.action = params.action as AuditAction;
   }
-  if (params.actor) q.actor = params.actor.slice(0, 200);
-  if (params.text) q.text = params.text.slice(0, 1000);
+  if (params.actor?.trim()) q.actor = params.actor.trim().slice(0, 200);
+  if (params.target?.trim()) q.target = params.target.trim().slice(0, 200);
+  const text = params.text || params.q;
+  if (text) q.text = text.slice(0, 1000);
   for (const key of ['from', 'to'] as const) {
     const v = params[key];
     if (!v) continue;
-    if (Number.isNaN(Date.parse(v))) throw new BadRequestError(`audit search: "${key}" is not a date: ${v.slice(0, 40)}`);
+    if (!ISO_TIME.test(v) || Number.isNaN(Date.parse(v))) throw new BadRequestError(`audit search: "${key}" is not an ISO date or time (e.g. 2025-03-01 or 2025-03-01T08:00:00Z): ${v.slice(0, 40)}`);
     q[key] = v;
   }
+  if (params.before) q.before = intParam(params.before, 'before', 1, 1, Number.MAX_SAFE_INTEGER);
   q.limit = intParam(params.limit, 'limit', 50, 1, MAX_PAGE);
   q.offset = intParam(params.offset, 'offset', 0, 0, 1_000_000);
   return q;
@@ -44,8 +57,11 @@ export function recordMatcher(q: AuditQuery): (r: AuditRecord, line: string) => 
   const to = q.to ? Date.parse(q.to) : Infinity;
   const actor = q.actor ? q.actor.toLowerCase() : undefined;
   const text = q.text ? q.text.toLowerCase() : undefined;
+  const target = q.target ? q.target.toLowerCase() : undefined;
   return (r, line) => {
+    if (q.before !== undefined && !(r.seq < q.before)) return false;
     if (q.action && r.action !== q.action) return false;
+    if (target !== undefined && !(r.target ?? '').toLowerCase().includes(target)) return false;
     if (actor !== undefined && r.actor.userId !== q.actor && r.actor.name?.toLowerCase() !== actor) return false;
     const t = Date.parse(r.time);
     if (t < from || t >= to) return false;

@@ -76,8 +76,12 @@ export interface AuditQuery {
   from?: string;
   /** ISO time, exclusive. */
   to?: string;
+  /** Case-insensitive substring of the record's target (a user, notebook or dataset name). */
+  target?: string;
   /** Case-insensitive substring of the whole record (SQL, target, details…). */
   text?: string;
+  /** Only records before this sequence number: the next page after a record already shown. */
+  before?: number;
   limit: number;
   offset: number;
 }

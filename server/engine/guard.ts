@@ -11,11 +11,15 @@
  * - Table functions: an allowlist (TABLE_FUNCTIONS below). `read_parquet`/`parquet_scan` only with a
  *   constant path (or list of constant paths) that is exactly one of the request's `allowedFiles`, and
  *   only constant named options from READ_PARQUET_OPTIONS. Everything else is refused — read_csv*,
- *   read_json*, read_text, read_blob, glob, parquet_metadata & co, query, query_table, duckdb_*,
+ *   read_text, read_blob, glob, parquet_metadata & co, query, query_table, duckdb_*,
  *   pragma_*, enable_logging, sniff_csv, test_*, which_secret, json_execute_serialized_sql, the
  *   `histogram` table macros (they call query_table), … Allowlisted, each because it only computes
  *   from its arguments: range, generate_series, unnest, repeat, repeat_row (row generators);
  *   json_each, json_tree (walk a JSON value given as argument); pg_timezone_names (a static list).
+ * - `read_json` likewise only of an allowed file with constant options from READ_JSON_OPTIONS (the
+ *   `columns` struct included): the audit log is a newline-delimited JSON file that administrators
+ *   query as the dataset `audit_log` (server/audit/dataset.ts); read_csv*, read_ndjson_objects & co
+ *   stay refused.
  * - Scalar functions: a short denylist of what reads settings or the environment or changes
  *   connection state. Checked against `duckdb_functions()` of DuckDB 1.5.6: current_setting,
  *   getvariable, getenv (CLI only, listed in case a build adds it), nextval/currval/setval
@@ -56,6 +60,12 @@ const TABLE_FUNCTIONS = new Set([
 ]);
 
 const PARQUET_READERS = new Set(['read_parquet', 'parquet_scan']);
+
+/** JSON readers: only for files the request allows (the audit log, for administrators). */
+const JSON_READERS = new Set(['read_json']);
+
+/** Named options of read_json that only shape how an allowed file is parsed. */
+const READ_JSON_OPTIONS = new Set(['format', 'columns', 'ignore_errors', 'records', 'auto_detect']);
 
 /** Named options of read_parquet that only shape how allowed files are read. */
 const READ_PARQUET_OPTIONS = new Set([
@@ -145,7 +155,7 @@ export function isDeniedFunction(name: string): boolean {
 /** True when a table function of this name may run (read_parquet subject to its path check). */
 export function isAllowedTableFunction(name: string): boolean {
   const lower = name.toLowerCase();
-  return TABLE_FUNCTIONS.has(lower) || PARQUET_READERS.has(lower);
+  return TABLE_FUNCTIONS.has(lower) || PARQUET_READERS.has(lower) || JSON_READERS.has(lower);
 }
 
 /** The first keyword of a statement, skipping comments and parentheses: names what was refused. */
@@ -299,7 +309,11 @@ function checkTableFunction(fn: Node, context: Context): void {
   checkQualifier(fn, name, at);
   const lower = name.toLowerCase();
   if (PARQUET_READERS.has(lower)) {
-    checkParquetRead(fn, name, context);
+    checkFileRead(fn, name, context, READ_PARQUET_OPTIONS);
+    return;
+  }
+  if (JSON_READERS.has(lower)) {
+    checkFileRead(fn, name, context, READ_JSON_OPTIONS);
     return;
   }
   if (!TABLE_FUNCTIONS.has(lower)) {
@@ -307,7 +321,8 @@ function checkTableFunction(fn: Node, context: Context): void {
   }
 }
 
-function checkParquetRead(fn: Node, name: string, context: Context): void {
+/** A file reader: constant paths, each one of the request's allowed files, and constant options from `options`. */
+function checkFileRead(fn: Node, name: string, context: Context, options: ReadonlySet<string>): void {
   const at = locationOf(fn);
   const args = Array.isArray(fn['children']) ? fn['children'] : [];
   const [first, ...rest] = args;
@@ -322,8 +337,8 @@ function checkParquetRead(fn: Node, name: string, context: Context): void {
   }
   for (const arg of rest) {
     const option = isNode(arg) ? namedOption(arg) : undefined;
-    if (option === undefined || !READ_PARQUET_OPTIONS.has(option.name.toLowerCase()) || !isConstant(option.value)) {
-      throw new Refusal(`${name}: only constant options ${[...READ_PARQUET_OPTIONS].join(', ')} are allowed`, at);
+    if (option === undefined || !options.has(option.name.toLowerCase()) || !isConstant(option.value)) {
+      throw new Refusal(`${name}: only constant options ${[...options].join(', ')} are allowed`, at);
     }
   }
 }
@@ -355,10 +370,16 @@ function namedOption(node: Node): { name: string; value: Node } | undefined {
   return { name: names[0], value: right };
 }
 
+/** A constant, a cast of one, or a struct literal of them (read_json's `columns = {a: 'INT'}`). */
 function isConstant(node: Node): boolean {
   if (node['class'] === 'CONSTANT') return true;
   const child = node['child'];
-  return node['class'] === 'CAST' && isNode(child) && isConstant(child);
+  if (node['class'] === 'CAST') return isNode(child) && isConstant(child);
+  if (node['class'] === 'FUNCTION' && str(node['function_name']).toLowerCase() === 'struct_pack') {
+    const children = node['children'];
+    return Array.isArray(children) && children.every((c) => isNode(c) && isConstant(c));
+  }
+  return false;
 }
 
 /** Every CTE name defined anywhere in the tree, lower-cased (DuckDB matches names case-insensitively). */

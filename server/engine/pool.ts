@@ -14,6 +14,11 @@ import { QueryError, type Engine, type QueryRequest, type QueryResult } from './
 export interface EngineOptions {
   /** The datasets directory: the only place a worker's DuckDB may read. */
   dataDir: string;
+  /**
+   * Single files outside dataDir that a query may read when its request allows them: the
+   * audit log, which administrators query as the dataset `audit_log`. Default none.
+   */
+  readableFiles?: string[];
   /** The workspace state directory; workers spill to a private folder under it. */
   stateDir: string;
   /** Worker processes (default 2). */
@@ -88,6 +93,7 @@ class EnginePool implements PoolEngine {
       type: 'init',
       config: {
         dataDir: resolve(options.dataDir),
+        readableFiles: (options.readableFiles ?? []).map((f) => resolve(f)),
         tempDir: '',
         threads: options.threadsPerWorker ?? 2,
         memoryLimit: options.memoryLimit ?? '1GB',

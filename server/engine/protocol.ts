@@ -8,6 +8,8 @@ import type { ParamValue, QueryErrorKind } from './types.js';
 /** What a worker needs to open its sandboxed DuckDB. */
 export interface WorkerConfig {
   dataDir: string;
+  /** Single files outside dataDir that queries may read (the audit log); the guard still decides per query. */
+  readableFiles: string[];
   tempDir: string;
   threads: number;
   memoryLimit: string;

@@ -6,6 +6,8 @@ import { parseDuckDBError } from './errors.js';
 export interface SandboxOptions {
   /** The only directory the instance may read (datasets). */
   dataDir: string;
+  /** Single files outside dataDir that may be read (DuckDB's allowed_paths); absent: none. */
+  readableFiles?: readonly string[];
   /** A private spill directory (under the workspace state dir). */
   tempDir: string;
   threads: number;
@@ -22,7 +24,7 @@ export interface Sandbox {
 
 /**
  * Opens an in-memory DuckDB locked down for users' SQL. The SQL settings run in the one order that
- * works (FINDINGS): errors_as_json, allowed_directories, enable_external_access=false,
+ * works (FINDINGS): errors_as_json, allowed_directories (and allowed_paths), enable_external_access=false,
  * lock_configuration=true. Then {@link verifySandbox} proves the lock holds before anything runs.
  */
 export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -39,6 +41,8 @@ export async function openSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     await connection.run('SET errors_as_json = true');
     await connection.run(`SET allowed_directories = [${sqlString(dataDir)}]`);
+    const files = options.readableFiles ?? [];
+    if (files.length > 0) await connection.run(`SET allowed_paths = [${files.map((f) => sqlString(resolve(f))).join(', ')}]`);
     await connection.run('SET enable_external_access = false');
     await connection.run('SET lock_configuration = true');
     await verifySandbox(connection);
@@ -81,7 +85,7 @@ function withTrailingSlash(path: string): string {
   return path.endsWith('/') ? path : `${path}/`;
 }
 
-/** A SQL string literal; used only for the data directory path, which the server chooses. */
+/** A SQL string literal; used only for paths the server chooses. */
 function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }

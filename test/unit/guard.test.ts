@@ -57,7 +57,9 @@ const hostile: [string, string, RegExp][] = [
   // reading files
   ['read_csv', "SELECT * FROM read_csv('/etc/passwd')", tableFunction('read_csv')],
   ['read_csv_auto', "SELECT * FROM read_csv_auto('/etc/passwd')", tableFunction('read_csv_auto')],
-  ['read_json', "SELECT * FROM read_json('/data/x.json')", tableFunction('read_json')],
+  ['read_json', "SELECT * FROM read_json('/data/x.json')", /read_json of "\/data\/x\.json" is not allowed/],
+  ['read_json_auto', "SELECT * FROM read_json_auto('/data/x.json')", tableFunction('read_json_auto')],
+  ['read_json of an allowed file, unknown option', `SELECT * FROM read_json('${PERSONS}', filename = true)`, /only constant options/],
   ['read_text', `SELECT * FROM ${passwd}`, tableFunction('read_text')],
   ['read_blob', "SELECT * FROM read_blob('/etc/shadow')", tableFunction('read_blob')],
   ['glob', "SELECT * FROM glob('/*')", tableFunction('glob')],
