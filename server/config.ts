@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseOidcConfig, type OidcConfig } from './auth/oidc-config.js';
 
 /** Everything an operator can set. Flags win over environment variables, which win over defaults. */
 export interface Config {
@@ -20,8 +21,12 @@ export interface Config {
   /** Size of the generated demo data; 1 = full size. */
   demoScale: number;
   maxUploadBytes: number;
-  /** Accounts and login required (CARNET_AUTH=required); off until the login page ships. */
+  /** Accounts and login required (the default; CARNET_AUTH=off for a single local user). */
   authRequired: boolean;
+  /** Single sign-on through an OpenID Connect provider (CARNET_OIDC_*); null: password accounts only. */
+  oidc: OidcConfig | null;
+  /** Requests per minute allowed to each API token (CARNET_TOKEN_RATE). */
+  tokenRatePerMinute: number;
 }
 
 export interface ConfigFlags {
@@ -44,6 +49,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     demoScale: num(env.CARNET_DEMO_SCALE, 'CARNET_DEMO_SCALE', 1, 0.001, 10),
     maxUploadBytes: int(env.CARNET_MAX_UPLOAD_MB, 'CARNET_MAX_UPLOAD_MB', 2048, 1, 1 << 20) * 1024 * 1024,
     authRequired: authMode(env.CARNET_AUTH),
+    oidc: parseOidcConfig(env),
+    tokenRatePerMinute: int(env.CARNET_TOKEN_RATE, 'CARNET_TOKEN_RATE', 600, 1, 1_000_000),
   };
 }
 
@@ -61,8 +68,13 @@ function num(raw: string | undefined, name: string, dflt: number, min: number, m
   return n;
 }
 
+/**
+ * Accounts are required unless turned off: the data is sensitive, so the first start
+ * prints a setup link and nothing is reachable before an administrator exists. `off`
+ * is for one person on their own machine (everyone is the local administrator).
+ */
 function authMode(raw: string | undefined): boolean {
-  if (raw === undefined || raw === '' || raw === 'off') return false;
-  if (raw === 'required') return true;
+  if (raw === undefined || raw === '' || raw === 'required') return true;
+  if (raw === 'off') return false;
   throw new Error(`CARNET_AUTH=${raw}: expected "required" or "off"`);
 }

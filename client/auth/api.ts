@@ -9,6 +9,8 @@ export interface Me {
   name: string;
   displayName: string;
   role: string;
+  /** Signs in through single sign-on: there is no Carnet password to change. Absent: a password account. */
+  sso?: boolean;
 }
 
 /** Who the browser is: signed in (or auth off), signed out, or the server has no account yet. */
@@ -24,7 +26,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; m
 export function parseMe(v: unknown): Me | null {
   if (!isRecord(v)) return null;
   const id = optString(v.id), name = optString(v.name), displayName = optString(v.displayName), role = optString(v.role);
-  return id && name && displayName !== undefined && role ? { id, name, displayName, role } : null;
+  return id && name && displayName !== undefined && role ? { id, name, displayName, role, ...(v.sso === true ? { sso: true } : {}) } : null;
 }
 
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome<unknown>> {
@@ -81,6 +83,29 @@ export const setupAdmin = async (input: { token: string; name: string; displayNa
   withUser(await call('POST', '/api/auth/setup', input));
 
 export const logout = () => call('POST', '/api/auth/logout');
+
+/** How one may sign in: always a password; single sign-on when the server has a provider. */
+export interface Providers {
+  password: boolean;
+  oidc: { name: string } | null;
+}
+
+/** Validates the answer of /api/auth/providers. Pure. */
+export function parseProviders(v: unknown): Providers | null {
+  if (!isRecord(v) || typeof v.password !== 'boolean') return null;
+  if (v.oidc === null) return { password: v.password, oidc: null };
+  const name = isRecord(v.oidc) ? optString(v.oidc.name) : undefined;
+  return name ? { password: v.password, oidc: { name } } : null;
+}
+
+/** The sign-in methods; on any failure, the password form alone (it still works). */
+export async function fetchProviders(): Promise<Providers> {
+  const o = await call('GET', '/api/auth/providers');
+  return (o.ok ? parseProviders(o.value) : null) ?? { password: true, oidc: null };
+}
+
+/** The address that starts single sign-on, returning to `next` afterwards. */
+export const oidcLoginHref = (next: string) => `/api/auth/oidc/login?next=${encodeURIComponent(next)}`;
 
 export const changePassword = (current: string, next: string) => call('POST', '/api/auth/password', { current, next });
 

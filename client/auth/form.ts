@@ -10,8 +10,8 @@ export function input(name: string, type: 'text' | 'password', autocomplete: str
 }
 
 /** The line that says what went wrong; `role=alert` so screen readers announce it. */
-export function messageLine(): { element: HTMLElement; show(text: string): void; clear(): void } {
-  const element = h('p', { class: 'auth-message', role: 'alert', 'data-testid': 'auth-message', hidden: true });
+export function messageLine(testId = 'auth-message'): { element: HTMLElement; show(text: string): void; clear(): void } {
+  const element = h('p', { class: 'auth-message', role: 'alert', 'data-testid': testId, hidden: true });
   return {
     element,
     show(text) {

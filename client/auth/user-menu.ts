@@ -1,4 +1,7 @@
-/** The account menu of the top bar: who is signed in, change password, sign out. */
+/**
+ * The account menu of the top bar: who is signed in, change password (password accounts
+ * only: a single sign-on account has none), sign out.
+ */
 import './auth.css';
 import { h } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
@@ -13,15 +16,18 @@ import { refusalText } from './refusal.js';
 /** A `<details>` menu: keyboard and outside-click behaviour come from the browser. */
 export function userMenu(user: Me): HTMLElement {
   const shown = user.displayName || user.name;
-  const change = h('button', { type: 'button', class: 'menu-item', 'data-testid': 'change-password' }, t('auth.menu.changePassword'));
+  const change = user.sso ? null : h('button', { type: 'button', class: 'menu-item', 'data-testid': 'change-password' }, t('auth.menu.changePassword'));
   const out = h('button', { type: 'button', class: 'menu-item', 'data-testid': 'logout' }, t('auth.menu.logout'));
   const menu = h(
     'details',
     { class: 'user-menu', 'data-testid': 'user-menu' },
     h('summary', { class: 'user-menu-button', 'aria-label': t('auth.menu.label', { name: shown }), title: user.name }, shown),
-    h('div', { class: 'user-menu-list', role: 'menu' }, change, out),
+    h('div', { class: 'user-menu-list', role: 'menu' },
+      // Administrators manage accounts and the audit log there (client/admin).
+      user.role === 'admin' ? h('a', { href: '/admin', 'data-link': true, class: 'menu-item', role: 'menuitem', 'data-testid': 'admin-link' }, t('admin.menu')) : null,
+      change, out),
   );
-  change.addEventListener('click', () => {
+  change?.addEventListener('click', () => {
     menu.open = false;
     passwordDialog();
   });

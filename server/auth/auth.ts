@@ -16,6 +16,8 @@ import { DEFAULT_THROTTLE, Throttle, type ThrottleRules } from './throttle.js';
 import { TokenStore, type ApiToken } from './tokens.js';
 import { publicUser, type Actor, type AuthUser, type Credential, type Role } from './types.js';
 import { UserStore, type NewUser } from './users.js';
+import { DEFAULT_TOKEN_RATE, RateLimiter } from './rate.js';
+import type { ExternalIdentity } from './external.js';
 
 export interface AuthOptions {
   stateDir: string;
@@ -27,6 +29,8 @@ export interface AuthOptions {
   hashParams?: HashParams;
   sessionTimes?: SessionTimes;
   throttle?: Partial<ThrottleRules>;
+  /** Requests per minute allowed to each API token (default 600). */
+  tokenRatePerMinute?: number;
   /** How long a setup link stays valid. Default one hour. */
   setupTtlMs?: number;
   /**
@@ -85,6 +89,7 @@ function buildAuth(opts: AuthOptions) {
   const sessions = new SessionStore(paths.sessions, () => now().getTime(), opts.sessionTimes ?? DEFAULT_SESSION_TIMES);
   const tokens = new TokenStore(paths.tokens, now);
   const throttle = new Throttle(() => now().getTime(), { ...DEFAULT_THROTTLE, ...opts.throttle });
+  const tokenRate = new RateLimiter({ ...DEFAULT_TOKEN_RATE, ...(opts.tokenRatePerMinute !== undefined ? { perMinute: opts.tokenRatePerMinute } : {}) }, () => now().getTime());
   const audit = opts.audit;
   const setupTtlMs = opts.setupTtlMs ?? 3600_000;
   let setupToken: { hash: string; expiresAt: number } | null = null;
@@ -112,6 +117,8 @@ function buildAuth(opts: AuthOptions) {
     sessions,
     tokens,
     throttle,
+    /** Per API token request limit; the HTTP layer takes one per bearer request. */
+    tokenRate,
     audit,
     isSetUp,
 
@@ -169,13 +176,44 @@ function buildAuth(opts: AuthOptions) {
           return { ok: false, status: 403, message: `the account "${account}" is disabled: ask an administrator` };
         }
         throttle.failure(keys);
-        await failed(check.reason === 'unknown' ? 'unknown name' : 'wrong password');
+        // A single sign-on account answers like a wrong password: the page offers the provider's button.
+        await failed(check.reason === 'unknown' ? 'unknown name' : check.reason === 'external' ? 'single sign-on account: no password' : 'wrong password');
         return { ok: false, status: 401, message: WRONG_LOGIN };
       }
       throttle.success(account);
       const user = publicUser(check.user);
       await record(actorOf(user, address), 'login', user.name, { method: 'password' });
       return startSession(user, check.user.credentialVersion, address);
+    },
+
+    /**
+     * Signs in someone a single sign-on provider vouched for (server/auth/oidc.ts decided
+     * the role from their groups): finds or creates the linked account, brings its role,
+     * groups and display name up to date, refuses a disabled account, audits, and starts
+     * a session like a password login. Works before setup: the first account may come
+     * from the provider.
+     */
+    async loginExternal(identity: ExternalIdentity, details: { method: string } & Record<string, unknown>, address?: string): Promise<SignedIn | Refusal> {
+      const r = await users.upsertExternal(identity);
+      const user = publicUser(r.user);
+      const actor = actorOf(user, address);
+      const via = { via: details.method, issuer: identity.source.issuer };
+      if (r.created) await record(actor, 'account_change', user.name, { change: 'created', role: user.role, groups: user.groups, ...via });
+      else if (r.before && (r.before.role !== r.user.role || (r.before.groups ?? []).join(',') !== user.groups.join(','))) {
+        await record(actor, 'role_change', user.name, { change: 'single sign-on', from: { role: r.before.role, groups: r.before.groups ?? [] }, to: { role: r.user.role, groups: user.groups }, ...via });
+      }
+      if (r.user.disabled) {
+        await record({ name: user.name, ...(address ? { address } : {}) }, 'login_failed', user.name, { reason: 'disabled', ...details });
+        return { ok: false, status: 403, message: `the account "${user.name}" is disabled: ask an administrator` };
+      }
+      await record(actor, 'login', user.name, { ...details, ...(r.roleKept ? { roleKept: 'the only active administrator stays one' } : {}) });
+      return startSession(user, r.user.credentialVersion, address);
+    },
+
+    /** Audits a single sign-on attempt that did not reach an account (refused group, provider error, tampered state). */
+    async externalLoginFailed(reason: string, details: { method: string; name?: string } & Record<string, unknown>, address?: string): Promise<void> {
+      const { name, ...rest } = details;
+      await record({ ...(name ? { name } : {}), ...(address ? { address } : {}) }, 'login_failed', name, { reason, ...rest });
     },
 
     /** Ends a cookie session (an API token is revoked instead, not signed out). */
@@ -215,6 +253,7 @@ function buildAuth(opts: AuthOptions) {
       if (r.credential.kind === 'local') throw new BadRequestError('authentication is off: there is no account whose password could change');
       const stored = await users.byId(r.user.id);
       if (!stored) throw new NotFoundError(`no account "${r.user.name}"`);
+      if (stored.source) return { ok: false, status: 403, message: `the account "${stored.name}" signs in with single sign-on: change its password at the identity provider` };
       const keys = { account: stored.name, ...(address ? { address } : {}) };
       const wait = throttle.retryAfter(keys);
       if (wait) return throttled(wait);
@@ -257,6 +296,14 @@ function buildAuth(opts: AuthOptions) {
       const before = await users.byName(name);
       const stored = await users.setGroups(name, groups);
       await record(actor, 'role_change', stored.name, { change: 'groups', from: before?.groups ?? [], to: stored.groups ?? [] });
+      return publicUser(stored);
+    },
+
+    /** Changes the name shown for an account. */
+    async setDisplayName(actor: Actor, name: string, displayName: string): Promise<AuthUser> {
+      const before = await users.byName(name);
+      const stored = await users.setDisplayName(name, displayName);
+      await record(actor, 'account_change', stored.name, { change: 'display name', from: before?.displayName, to: stored.displayName });
       return publicUser(stored);
     },
 

@@ -1,8 +1,12 @@
 export { createAuth, authPaths, LOCAL_USER, NOT_SET_UP, type Auth, type AuthOptions, type Refusal, type Resolved, type SignedIn } from './auth.js';
-export { UserStore, type NewUser, type LoginCheck } from './users.js';
+export { UserStore, EXTERNAL_PASSWORD, type NewUser, type LoginCheck, type ExternalUpsert } from './users.js';
 export { SessionStore, DEFAULT_SESSION_TIMES, type Session, type SessionTimes } from './sessions.js';
 export { TokenStore, TOKEN_PREFIX, type ApiToken } from './tokens.js';
 export { Throttle, DEFAULT_THROTTLE, delayAfter, type ThrottleRules } from './throttle.js';
 export { PasswordHasher, DEFAULT_HASH_PARAMS, generatePassword, type HashParams } from './password.js';
 export { passwordProblem, userNameProblem, displayNameProblem, parseRole, normaliseName, MIN_PASSWORD } from './rules.js';
 export * from './types.js';
+export { RateLimiter, DEFAULT_TOKEN_RATE, type RateRules } from './rate.js';
+export { normaliseGroup, groupsFromClaims, roleForGroups, loginNameFrom, uniqueName, type ExternalSource, type ExternalIdentity, type GroupRoles } from './external.js';
+export { parseOidcConfig, DEFAULT_OIDC_SCOPES, OIDC_CALLBACK_PATH, type OidcConfig } from './oidc-config.js';
+export { createOidcLogin, safeNextPath, OIDC_ERROR_CODES, type OidcLogin, type OidcErrorCode, type OidcOutcome } from './oidc.js';

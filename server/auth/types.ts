@@ -1,5 +1,6 @@
 /** Accounts, sessions and API tokens as stored, and the user a request acts as. */
 import type { UserId } from '../../core/ids.js';
+import type { ExternalSource } from './external.js';
 
 export const ROLES = ['admin', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,7 +18,13 @@ export interface StoredUser {
    */
   groups?: string[];
   disabled: boolean;
-  /** argon2id, PHC string. */
+  /**
+   * Set for an account that signs in through single sign-on: its password hash is a
+   * placeholder that never verifies, and the store refuses to give it a password.
+   * Absent: a password account (every account in older files).
+   */
+  source?: ExternalSource;
+  /** argon2id, PHC string; EXTERNAL_PASSWORD for a single sign-on account. */
   passwordHash: string;
   createdAt: string;
   passwordChangedAt: string;

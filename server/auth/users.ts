@@ -10,6 +10,13 @@ import { PasswordHasher } from './password.js';
 import { displayNameProblem, normaliseName, parseGroups, parseRole, passwordProblem, userNameProblem } from './rules.js';
 import { randomId } from './secrets.js';
 import type { Role, StoredUser } from './types.js';
+import { sourceProblem, uniqueName, type ExternalIdentity, type ExternalSource } from './external.js';
+
+/**
+ * The password hash of a single sign-on account: not a PHC string, so argon2 can never
+ * verify it (verifyLogin also refuses such accounts before looking at it).
+ */
+export const EXTERNAL_PASSWORD = '!external';
 
 interface UsersDoc {
   users: StoredUser[];
@@ -23,7 +30,17 @@ export interface NewUser {
   groups?: string[];
 }
 
-export type LoginCheck = { ok: true; user: StoredUser } | { ok: false; reason: 'unknown' | 'password' | 'disabled'; user?: StoredUser };
+export type LoginCheck = { ok: true; user: StoredUser } | { ok: false; reason: 'unknown' | 'password' | 'disabled' | 'external'; user?: StoredUser };
+
+/** What a single sign-on login did to the account. */
+export interface ExternalUpsert {
+  user: StoredUser;
+  created: boolean;
+  /** The account before this login (absent when created). */
+  before?: StoredUser;
+  /** The provider demoted the only active administrator: the role was kept. */
+  roleKept?: boolean;
+}
 
 export class UserStore {
   private readonly file: JsonFile<UsersDoc>;
@@ -51,6 +68,55 @@ export class UserStore {
 
   async byId(id: string): Promise<StoredUser | undefined> {
     return (await this.list()).find((u) => u.id === id);
+  }
+
+  /** The account linked to a provider's subject, if any. */
+  async byExternal(source: ExternalSource): Promise<StoredUser | undefined> {
+    return (await this.list()).find((u) => sameSource(u.source, source));
+  }
+
+  /**
+   * The account of a single sign-on login: the one linked to (issuer, sub), its role,
+   * groups and display name updated from the provider; or a new one, named after the
+   * wanted name made unique. Never links to a password account of the same name, which
+   * would let whoever controls that name at the provider take it over. One atomic
+   * update, so two first logins of one person cannot make two accounts.
+   */
+  upsertExternal(identity: ExternalIdentity): Promise<ExternalUpsert> {
+    const groups = parseGroups(identity.groups);
+    if (typeof groups === 'string') throw new BadRequestError(groups);
+    if (!parseRole(identity.role)) throw new BadRequestError(`role "${String(identity.role)}" is not one of admin, analyst`);
+    const displayName = identity.displayName.trim();
+    const problem = userNameProblem(identity.name) ?? displayNameProblem(displayName);
+    if (problem) throw new BadRequestError(problem);
+    return this.file.update((doc): { doc: UsersDoc; result: ExternalUpsert } => {
+      const i = doc.users.findIndex((u) => sameSource(u.source, identity.source));
+      if (i === -1) {
+        const name = uniqueName(identity.name, new Set(doc.users.map((u) => u.name)));
+        const at = this.now().toISOString();
+        const user: StoredUser = {
+          id: asUserId(randomId()),
+          name,
+          displayName,
+          role: identity.role,
+          groups,
+          disabled: false,
+          source: { ...identity.source },
+          passwordHash: EXTERNAL_PASSWORD,
+          createdAt: at,
+          passwordChangedAt: at,
+          credentialVersion: 1,
+        };
+        return { doc: { users: [...doc.users, user] }, result: { user, created: true } };
+      }
+      const before = doc.users[i]!;
+      // The store keeps one active administrator whatever the provider says, as it does for an administrator's own change.
+      const roleKept = before.role === 'admin' && identity.role !== 'admin' && !before.disabled && !doc.users.some((o) => o.id !== before.id && o.role === 'admin' && !o.disabled);
+      const user: StoredUser = { ...before, displayName, groups, role: roleKept ? before.role : identity.role };
+      const users = [...doc.users];
+      users[i] = user;
+      return { doc: { users }, result: { user, created: false, before, ...(roleKept ? { roleKept } : {}) } };
+    });
   }
 
   /**
@@ -98,12 +164,27 @@ export class UserStore {
     return this.change(name, (u) => ({ ...u, groups: parsed }));
   }
 
+  /** Changes the name shown for the account (validated, trimmed). */
+  setDisplayName(name: string, displayName: string): Promise<StoredUser> {
+    const shown = displayName.trim();
+    const problem = displayNameProblem(shown);
+    if (problem) throw new BadRequestError(problem);
+    return this.change(name, (u) => ({ ...u, displayName: shown }));
+  }
+
   /** Sets a new password (administrator's reset, or after checking the old one). Ends every session of the account. */
   async setPassword(name: string, password: string): Promise<StoredUser> {
     const problem = passwordProblem(password, normaliseName(name));
     if (problem) throw new BadRequestError(problem);
+    const external = (u: StoredUser | undefined) => {
+      if (u?.source) throw new BadRequestError(`the account "${u.name}" signs in with single sign-on: it has no Carnet password`);
+    };
+    external(await this.byName(name));
     const passwordHash = await this.hasher.hash(password);
-    return this.change(name, (u) => ({ ...u, passwordHash, passwordChangedAt: this.now().toISOString(), credentialVersion: u.credentialVersion + 1 }));
+    return this.change(name, (u) => {
+      external(u);
+      return { ...u, passwordHash, passwordChangedAt: this.now().toISOString(), credentialVersion: u.credentialVersion + 1 };
+    });
   }
 
   /**
@@ -116,6 +197,11 @@ export class UserStore {
     if (!user) {
       await this.hasher.verifyNobody(password);
       return { ok: false, reason: 'unknown' };
+    }
+    if (user.source) {
+      // Same work as a wrong password, so the answer's timing does not tell it apart.
+      await this.hasher.verifyNobody(password);
+      return { ok: false, reason: 'external', user };
     }
     if (!(await this.hasher.verify(user.passwordHash, password))) return { ok: false, reason: 'password', user };
     if (user.disabled) return { ok: false, reason: 'disabled', user };
@@ -146,6 +232,10 @@ function lastAdminGuard(u: StoredUser, all: StoredUser[], verb: string): void {
   }
 }
 
+function sameSource(a: ExternalSource | undefined, b: ExternalSource): boolean {
+  return a !== undefined && a.kind === b.kind && a.issuer === b.issuer && a.sub === b.sub;
+}
+
 function validateUsers(raw: unknown, path: string): UsersDoc {
   const users = (raw as UsersDoc | null)?.users;
   if (!Array.isArray(users)) throw new Error(`${path}: expected {"users": [...]}`);
@@ -159,6 +249,7 @@ function validateUsers(raw: unknown, path: string): UsersDoc {
     if (typeof u.disabled !== 'boolean') throw new Error(`${where}.disabled must be true or false`);
     if (!Number.isSafeInteger(u.credentialVersion)) throw new Error(`${where}.credentialVersion must be an integer`);
     if (u.groups !== undefined && typeof parseGroups(u.groups) === 'string') throw new Error(`${where}.groups: ${String(parseGroups(u.groups))}`);
+    if (u.source !== undefined && sourceProblem(u.source)) throw new Error(`${where}.source: ${String(sourceProblem(u.source))}`);
   });
   return { users };
 }

@@ -23,8 +23,11 @@ export interface SessionOptions {
   trustProxy?: boolean;
 }
 
-/** Reachable without a user: signing in, first setup, and the health probe. */
-const OPEN_PATHS = new Set(['/api/auth/login', '/api/auth/setup', '/api/health']);
+/**
+ * Reachable without a user: signing in (by password or single sign-on: the callback is
+ * the provider's redirect, before any session), first setup, and the health probe.
+ */
+const OPEN_PATHS = new Set(['/api/auth/login', '/api/auth/setup', '/api/auth/providers', '/api/auth/oidc/login', '/api/auth/oidc/callback', '/api/health']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -54,6 +57,13 @@ export function sessionMiddleware(auth: Auth, opts: SessionOptions = {}): Middle
       // A bad token is refused outright, never retried as the cookie: a script sees its own mistake.
       resolved = await auth.fromApiToken(bearer);
       if (!resolved) return refuse(c, { ok: false, status: 401, message: 'the API token is unknown or revoked (carnet token list)' });
+      if (resolved.credential.kind === 'token') {
+        const wait = auth.tokenRate.take(resolved.credential.tokenId);
+        if (wait > 0) {
+          const limit = auth.tokenRate.rules.perMinute;
+          return refuse(c, { ok: false, status: 429, retryAfter: wait, message: `too many requests with this API token (at most ${limit} a minute, CARNET_TOKEN_RATE): retry in ${wait} s` });
+        }
+      }
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       resolved = cookie ? await auth.fromSession(cookie) : null;
