@@ -14,6 +14,10 @@ export interface NotebookSummary {
   error?: string;
   /** Who edited last, when the server knows. */
   updatedBy?: string;
+  /** The signed-in user's role on it (issue 6 sharing), when the server says. */
+  role?: 'owner' | 'editor' | 'commenter' | 'viewer';
+  /** Its owner's login name; null for a notebook nobody owns (only administrators reach it). */
+  owner?: string | null;
 }
 
 /** The latest run of a cell, as the server keeps it for every participant. */
@@ -44,6 +48,8 @@ function parseSummary(v: unknown): NotebookSummary {
     cells: typeof v.cells === 'number' ? v.cells : Array.isArray(v.cells) ? v.cells.length : undefined,
     error: optString(v.error) ?? (isRecord(v.error) ? optString(v.error.message) : undefined),
     updatedBy: optString(v.updatedBy),
+    role: v.role === 'owner' || v.role === 'editor' || v.role === 'commenter' || v.role === 'viewer' ? v.role : undefined,
+    owner: v.owner === null ? null : optString(v.owner),
   };
 }
 

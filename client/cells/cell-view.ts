@@ -41,22 +41,17 @@ export class CellView {
     this.staleBadge = h('span', { class: 'badge stale', title: t('cell.staleTitle'), hidden: true }, t('cell.stale'));
     const header = h('div', { class: 'cell-header' });
     const gutter = h('div', { class: 'cell-gutter' });
-    const handle = h('div', { class: 'drag-handle', draggable: 'true', title: t('cell.drag'), 'aria-hidden': 'true' }, icon('grip', 14));
-    handle.addEventListener('dragstart', (e) => {
-      e.dataTransfer?.setData(CELL_DRAG_TYPE, this.id);
-      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
-      this.element.classList.add('dragging');
-    });
-    handle.addEventListener('dragend', () => this.element.classList.remove('dragging'));
-    gutter.appendChild(handle);
+    // A reader's page offers nothing that changes the document or runs a cell.
+    const readOnly = ctx.readOnly;
+    if (!readOnly) gutter.appendChild(this.dragHandle());
 
     if (cell.kind === 'sql') {
-      this.runButton = h('button', { type: 'button', class: 'run-button', title: t('cell.runTitle'), 'aria-label': t('cell.run'), 'data-testid': 'run-cell' }, icon('play', 14));
-      this.runButton.addEventListener('click', () => {
+      if (!readOnly) this.runButton = h('button', { type: 'button', class: 'run-button', title: t('cell.runTitle'), 'aria-label': t('cell.run'), 'data-testid': 'run-cell' }, icon('play', 14));
+      this.runButton?.addEventListener('click', () => {
         if (ctx.store.get(this.id).running) void ctx.runner.cancel(this.id);
         else ctx.run(this.id, false);
       });
-      gutter.appendChild(this.runButton);
+      if (this.runButton) gutter.appendChild(this.runButton);
       this.nameInput = h('input', {
         class: 'cell-name',
         type: 'text',
@@ -67,6 +62,7 @@ export class CellView {
         autocomplete: 'off',
         size: Math.max(6, (cell.name ?? '').length + 1),
         title: cell.name ? t('cell.nameTitle', { name: cell.name }) : t('cell.nameLabel'),
+        readonly: readOnly,
       });
       this.nameInput.addEventListener('input', () => (this.nameInput!.size = Math.max(6, this.nameInput!.value.length + 1)));
       this.nameInput.addEventListener('keydown', (e) => {
@@ -97,7 +93,7 @@ export class CellView {
       { class: `cell ${cell.kind}`, 'data-cell-id': cell.id, 'data-kind': cell.kind, tabindex: -1, 'aria-label': cell.name ?? t(cell.kind === 'sql' ? 'cell.sql' : cell.kind === 'chart' ? 'cell.chart' : 'cell.markdown') },
       gutter,
       h('div', { class: 'cell-main' }, header, this.body.element),
-      this.inserter(),
+      readOnly ? null : this.inserter(),
     );
     this.element.addEventListener('mousedown', (e) => {
       if (!(e.target as HTMLElement).closest('.cm-editor, input, button, a')) ctx.select(this.id, false);
@@ -117,7 +113,20 @@ export class CellView {
     this.body.destroy();
   }
 
+  private dragHandle(): HTMLElement {
+    const handle = h('div', { class: 'drag-handle', draggable: 'true', title: t('cell.drag'), 'aria-hidden': 'true' }, icon('grip', 14));
+    handle.addEventListener('dragstart', (e) => {
+      e.dataTransfer?.setData(CELL_DRAG_TYPE, this.id);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+      this.element.classList.add('dragging');
+    });
+    handle.addEventListener('dragend', () => this.element.classList.remove('dragging'));
+    return handle;
+  }
+
+  /** The cell's actions; empty for a reader (client/collab still adds its comment button here). */
   private toolbar(): HTMLElement {
+    if (this.ctx.readOnly) return h('div', { class: 'cell-toolbar' });
     const button = (name: IconName, label: string, run: () => void, testid?: string) => {
       const b = h('button', { type: 'button', class: 'icon-button', title: label, 'aria-label': label, 'data-testid': testid ?? null }, icon(name, 15));
       b.addEventListener('click', run);
@@ -156,6 +165,7 @@ export class CellView {
   }
 
   private rename(): void {
+    if (this.ctx.readOnly) return;
     const input = this.nameInput!;
     const before = this.ctx.doc.cell(this.id)?.name ?? '';
     const next = input.value.trim();

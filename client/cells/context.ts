@@ -18,6 +18,11 @@ export interface CellContext {
   readonly completion: CompletionSource;
   /** Classification markings (issue 6): a badge per cell. */
   readonly markings?: NotebookMarkingsView;
+  /**
+   * The user may read but not change or run this notebook (a viewer or commenter, issue 6):
+   * editors are not editable, and nothing that changes the document or runs a cell is offered.
+   */
+  readonly readOnly: boolean;
   /** Dataset names (they share the namespace with cell names). */
   datasets(): string[];
   /** Runs the cell; with `advance`, then moves to the next cell (creating one at the end). */

@@ -28,6 +28,8 @@ export interface EditorOptions {
   /** Esc: leave the editor for command mode. */
   onEscape: () => void;
   onFocus?: () => void;
+  /** Shows the text without letting it be changed (a viewer or commenter): remote edits still arrive. */
+  readOnly?: boolean;
 }
 
 function common(o: EditorOptions, extra: Extension[]): Extension[] {
@@ -55,6 +57,7 @@ function common(o: EditorOptions, extra: Extension[]): Extension[] {
     o.placeholder ? placeholderExt(o.placeholder) : [],
     yCollab(o.text, o.awareness, { undoManager: o.undoManager }),
     editorTheme,
+    o.readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [],
     ...extra,
   ];
 }

@@ -22,7 +22,7 @@ export class MarkdownBody implements CellBody {
     private readonly cellId: CellId,
     private readonly text: Y.Text,
   ) {
-    this.rendered = h('div', { class: 'markdown-rendered prose', title: t('cell.editMarkdown') });
+    this.rendered = h('div', { class: 'markdown-rendered prose', title: ctx.readOnly ? null : t('cell.editMarkdown') });
     this.editorHost = h('div', { class: 'cell-editor markdown-editor', hidden: true });
     this.element = h('div', { class: 'cell-body markdown-body' }, this.rendered, this.editorHost);
     this.undo = new Y.UndoManager(text, { trackedOrigins: new Set() });
@@ -32,6 +32,7 @@ export class MarkdownBody implements CellBody {
   }
 
   edit(): void {
+    if (this.ctx.readOnly) return;
     if (!this.view) {
       this.view = createMarkdownEditor({
         parent: this.editorHost,
@@ -90,7 +91,7 @@ export class MarkdownBody implements CellBody {
     const source = this.text.toString();
     if (source.trim() === '') {
       this.rendered.innerHTML = '';
-      this.rendered.appendChild(h('p', { class: 'placeholder' }, t('cell.emptyMarkdown')));
+      if (!this.ctx.readOnly) this.rendered.appendChild(h('p', { class: 'placeholder' }, t('cell.emptyMarkdown')));
       return;
     }
     // renderMarkdown sanitises with DOMPurify: no script, handler or javascript: URL survives.

@@ -5,6 +5,7 @@ import type { CellId } from '../../core/ids.js';
 import { sourceHash } from '../../core/notebook/source-hash.js';
 import { h } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
+import { toast } from '../ui/toast.js';
 import { OutputView } from '../results/output-view.js';
 import { chartThis } from '../charts/chart-this.js';
 import { isStale, type CellState } from '../notebook/cell-state.js';
@@ -29,8 +30,9 @@ export class SqlBody implements CellBody {
     const editorHost = h('div', { class: 'cell-editor' });
     this.output = new OutputView({
       onCancel: () => void ctx.runner.cancel(cellId),
-      onSort: (sort) => void ctx.runner.run(cellId, sort),
-      onChart: () => {
+      // Sorting runs the cell again on the server, which a reader may not do.
+      onSort: (sort) => (ctx.readOnly ? toast(t('sharing.cannotRun'), 'error') : void ctx.runner.run(cellId, sort)),
+      onChart: ctx.readOnly ? undefined : () => {
         const id = chartThis(ctx, cellId);
         // After the list has drawn the new cell (it reconciles on the next frame).
         if (id) requestAnimationFrame(() => ctx.select(id, true));
@@ -50,6 +52,7 @@ export class SqlBody implements CellBody {
       onRun: (advance) => ctx.run(cellId, advance),
       onEscape: () => ctx.select(cellId, true),
       onFocus: () => ctx.select(cellId, false),
+      readOnly: ctx.readOnly,
     });
     this.unsubscribe = ctx.store.subscribe(cellId, (s) => this.render(s));
     this.render(ctx.store.get(cellId));

@@ -5,7 +5,8 @@
  * that cell with the commented range selected.
  *
  * Cards are kept per thread and updated in place, so a reply being typed survives other
- * people's changes.
+ * people's changes. A viewer (issue 6 sharing) reads the threads but is offered no composer,
+ * reply, resolve or delete.
  */
 import type { CommentMessage, CommentThread } from '../../core/notebook/model.js';
 import { h, replaceChildren } from '../ui/dom.js';
@@ -14,6 +15,7 @@ import { toast } from '../ui/toast.js';
 import { relativeTime } from './attribution.js';
 import type { CommentsModel } from './comments-model.js';
 import { collabIcon } from './icons.js';
+import { currentAccess } from '../sharing/current.js';
 
 export interface CommentsPanelOptions {
   model: CommentsModel;
@@ -23,7 +25,11 @@ export interface CommentsPanelOptions {
   cellText(cellId: string): string | undefined;
   /** Shows the cell and selects the range. */
   reveal(cellId: string, anchor?: { from: number; to: number }): void;
+  /** Whether the user may post, reply, resolve and delete; by default, as the notebook on screen allows. */
+  canComment?: () => boolean;
 }
+
+const canComment = (o: CommentsPanelOptions): boolean => (o.canComment ? o.canComment() : currentAccess().canComment);
 
 const QUOTE_MAX = 140;
 
@@ -49,6 +55,7 @@ export class CommentsPanel {
     this.element = h(
       'div',
       { class: 'comments-panel' },
+      canComment(options) ? null : h('p', { class: 'small muted comments-read-only', 'data-testid': 'comments-read-only' }, t('sharing.commentsReadOnly')),
       this.composerSlot,
       h('label', { class: 'show-resolved small muted' }, toggle, t('comments.showResolved')),
       this.empty,
@@ -69,6 +76,7 @@ export class CommentsPanel {
 
   /** Opens the composer for a new thread on `cellId` (about `anchor` of its text when given). */
   compose(cellId: string, anchor?: { from: number; to: number }): void {
+    if (!canComment(this.options)) return;
     const text = this.options.cellText(cellId) ?? '';
     const range = anchor && anchor.to > anchor.from ? anchor : undefined;
     const input = h('textarea', { class: 'comment-input', rows: 3, placeholder: t('comments.placeholder'), 'aria-label': t('comments.new'), 'data-testid': 'comment-input' });
@@ -170,7 +178,7 @@ class ThreadCard {
       }
       e.stopPropagation();
     });
-    this.element = h('article', { class: 'thread', 'data-testid': 'thread' }, this.head, this.messages, this.reply, this.status);
+    this.element = h('article', { class: 'thread', 'data-testid': 'thread' }, this.head, this.messages, canComment(options) ? this.reply : null, this.status);
   }
 
   update(thread: CommentThread): void {
@@ -191,6 +199,8 @@ class ThreadCard {
     );
     const now = Date.now();
     replaceChildren(this.messages, thread.messages.map((m) => this.message(thread.id, m, now)));
+    const resolvedBy = thread.resolved ? h('span', { class: 'small muted' }, t('comments.resolvedBy', { name: thread.resolved.by, when: relativeTime(new Date(thread.resolved.at), now) })) : null;
+    if (!canComment(this.options)) return replaceChildren(this.status, resolvedBy);
     const toggle = h(
       'button',
       { type: 'button', class: 'button small ghost', 'data-testid': thread.resolved ? 'reopen-thread' : 'resolve-thread' },
@@ -201,15 +211,11 @@ class ThreadCard {
       if (thread.resolved) this.options.model.reopen(thread.id);
       else this.options.model.resolve(thread.id);
     });
-    replaceChildren(
-      this.status,
-      thread.resolved ? h('span', { class: 'small muted' }, t('comments.resolvedBy', { name: thread.resolved.by, when: relativeTime(new Date(thread.resolved.at), now) })) : null,
-      toggle,
-    );
+    replaceChildren(this.status, resolvedBy, toggle);
   }
 
   private message(threadId: string, m: CommentMessage, now: number): HTMLElement {
-    const mine = this.options.model.isMine(m);
+    const mine = this.options.model.isMine(m) && canComment(this.options);
     const remove = mine ? h('button', { type: 'button', class: 'link-button small', 'data-testid': 'delete-comment' }, t('comments.delete')) : null;
     remove?.addEventListener('click', () => this.options.model.remove(threadId, m));
     const at = new Date(m.at);
@@ -223,7 +229,7 @@ class ThreadCard {
 
   private sendReply(): void {
     const text = this.reply.value.trim();
-    if (!this.thread || text === '') return;
+    if (!this.thread || text === '' || !canComment(this.options)) return;
     try {
       this.options.model.reply(this.thread.id, text);
       this.reply.value = '';

@@ -6,6 +6,7 @@
 import type { CellChange, LineChange } from '../../core/notebook/diff.js';
 import type { CellData } from '../../core/notebook/model.js';
 import { getVersion, listVersions, restoreVersion, saveVersion, type Version, type VersionDetail } from '../api/history.js';
+import { currentAccess } from '../sharing/current.js';
 import { renderMarkdown } from '../cells/markdown-render.js';
 import { dateFormat, t } from '../i18n/index.js';
 import type { NotebookDoc } from '../notebook/doc-ops.js';
@@ -33,6 +34,7 @@ export class HistoryPanel {
     const save = h('button', { type: 'button', class: 'button small primary', 'data-testid': 'save-version' }, t('history.save'));
     save.addEventListener('click', () => void this.saveNamed());
     this.list = h('ol', { class: 'version-list', 'data-testid': 'version-list' });
+    if (!currentAccess().canEdit) save.hidden = true;
     this.element = h('div', { class: 'history-panel' }, h('div', { class: 'history-actions' }, save, h('p', { class: 'small muted' }, t('history.hint'))), this.list);
   }
 
@@ -122,7 +124,8 @@ export class HistoryPanel {
     const close = h('button', { type: 'button', class: 'button' }, t('dialog.close'));
     close.addEventListener('click', () => shell.close());
     restore.addEventListener('click', () => void this.restore(v, shell.close));
-    shell.footer.append(close, restore);
+    // Restoring changes the notebook: only its editors get the button (the server refuses others too).
+    shell.footer.append(close, ...(currentAccess().canEdit ? [restore] : []));
   }
 
   private changes(detail: VersionDetail): HTMLElement {

@@ -1,4 +1,6 @@
 /** Icons of the collaboration features (24×24, stroked, drawn like client/ui/icons.ts). */
+import { svgIcon } from '../ui/dom.js';
+
 const paths = {
   comment: 'M4 5h16v11H9l-5 4z',
   history: 'M3 12a9 9 0 1 0 3-6.7|M3 4v5h5|M12 7v5l3 3',
@@ -12,17 +14,5 @@ export type CollabIconName = keyof typeof paths;
 
 /** An inline SVG icon; nothing is fetched. */
 export function collabIcon(name: CollabIconName, size = 15): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', String(size));
-  svg.setAttribute('height', String(size));
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('class', 'icon');
-  for (const d of paths[name].split('|')) {
-    const path = document.createElementNS(ns, 'path');
-    path.setAttribute('d', d);
-    svg.appendChild(path);
-  }
-  return svg;
+  return svgIcon(paths[name], size);
 }

@@ -16,11 +16,20 @@ import {
 import { listDatasets, type Dataset } from '../api/datasets.js';
 import { sortNotebooks } from './sort.js';
 import { markJustCreated } from '../notebook/just-created.js';
+import { authState } from '../auth/index.js';
+import { roleLabel } from '../sharing/share-dialog.js';
+import '../sharing/sharing.css';
+import { HOME_FILTERS, hasOwners, matchesFilter, type HomeFilter } from './filter.js';
 
 export class HomeView implements View {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
   private readonly side: HTMLElement;
+  private readonly filterBar: HTMLElement;
+  private filter: HomeFilter = 'all';
+  private notebooks: NotebookSummary[] = [];
+  /** The signed-in login name; null when accounts are off (everything is everyone's). */
+  private me: string | null = null;
   private destroyed = false;
 
   constructor() {
@@ -28,11 +37,13 @@ export class HomeView implements View {
     create.addEventListener('click', () => void this.create());
     this.list = h('ul', { class: 'notebook-list', 'aria-label': t('home.title') });
     this.side = h('aside', { class: 'home-side' });
+    this.filterBar = h('div', { class: 'home-filter', role: 'group', 'aria-label': t('sharing.filter'), hidden: true, 'data-testid': 'home-filter' });
     this.element = h(
       'section',
       { class: 'home' },
       h('div', { class: 'home-main' },
         h('div', { class: 'home-head' }, h('div', null, h('h1', null, t('home.title')), h('p', { class: 'muted' }, t('home.subtitle'))), create),
+        this.filterBar,
         this.list,
       ),
       this.side,
@@ -46,18 +57,48 @@ export class HomeView implements View {
 
   private async load(): Promise<void> {
     try {
-      const [notebooks, datasets] = await Promise.all([listNotebooks(), listDatasets().catch(() => [] as Dataset[])]);
+      const [notebooks, datasets, auth] = await Promise.all([listNotebooks(), listDatasets().catch(() => [] as Dataset[]), authState().catch(() => null)]);
       if (this.destroyed) return;
-      this.renderList(sortNotebooks(notebooks));
+      this.me = auth?.kind === 'signedIn' ? auth.user.name : null;
+      this.notebooks = sortNotebooks(notebooks);
+      this.renderFilter();
+      this.renderList();
       this.renderDatasets(datasets);
     } catch (err) {
       replaceChildren(this.list, h('li', { class: 'error-text' }, t('app.error', { message: (err as Error).message })));
     }
   }
 
-  private renderList(notebooks: NotebookSummary[]): void {
-    if (notebooks.length === 0) {
+  /** "All / Mine / Shared with me", offered only when accounts are on and the server names owners. */
+  private renderFilter(): void {
+    const me = this.me;
+    this.filterBar.hidden = me === null || !hasOwners(this.notebooks);
+    if (this.filterBar.hidden) return;
+    const labels: Record<HomeFilter, string> = { all: t('sharing.filter.all'), mine: t('sharing.filter.mine'), shared: t('sharing.filter.shared') };
+    replaceChildren(
+      this.filterBar,
+      ...HOME_FILTERS.map((f) => {
+        const b = h('button', { type: 'button', 'aria-pressed': String(f === this.filter), 'data-filter': f }, labels[f]);
+        b.addEventListener('click', () => {
+          this.filter = f;
+          this.renderFilter();
+          this.renderList();
+          this.filterBar.querySelector<HTMLButtonElement>(`[data-filter="${f}"]`)?.focus();
+        });
+        return b;
+      }),
+    );
+  }
+
+  private renderList(): void {
+    if (this.notebooks.length === 0) {
       replaceChildren(this.list, h('li', { class: 'empty-state' }, t('home.empty')));
+      return;
+    }
+    const me = this.me;
+    const notebooks = me === null || this.filterBar.hidden ? this.notebooks : this.notebooks.filter((n) => matchesFilter(n, this.filter, me));
+    if (notebooks.length === 0) {
+      replaceChildren(this.list, h('li', { class: 'empty-state' }, t('sharing.filterEmpty')));
       return;
     }
     replaceChildren(this.list, ...notebooks.map((n) => this.renderItem(n)));
@@ -69,6 +110,10 @@ export class HomeView implements View {
     const meta: string[] = [];
     if (whenText) meta.push(n.updatedBy ? t('home.editedBy', { when: whenText, who: n.updatedBy }) : t('home.edited', { when: whenText }));
     if (n.cells !== undefined) meta.push(n.cells === 1 ? t('home.oneCell') : t('home.cells', { count: n.cells }));
+    // Whose it is, when accounts are on and it is someone else's.
+    if (this.me !== null && n.owner && n.owner.toLowerCase() !== this.me.toLowerCase()) meta.push(t('sharing.ownedBy', { owner: n.owner }));
+    const role = this.me !== null && n.role ? h('span', { class: 'badge notebook-role', 'data-testid': 'notebook-role' }, roleLabel(n.role)) : null;
+    const canEdit = n.role === undefined || n.role === 'owner' || n.role === 'editor';
     const action = (label: string, name: 'edit' | 'duplicate' | 'trash', run: () => void) => {
       const b = h('button', { type: 'button', class: 'icon-button', title: label, 'aria-label': `${label} — ${n.title}` }, icon(name));
       b.addEventListener('click', run);
@@ -81,13 +126,13 @@ export class HomeView implements View {
         n.error
           ? h('span', { class: 'notebook-link' }, n.title)
           : h('a', { href: notebookPath(n.id), 'data-link': true, class: 'notebook-link' }, n.title),
-        n.classification ? h('span', { class: 'badge classification' }, n.classification) : null,
+        h('span', { class: 'notebook-badges' }, n.classification ? h('span', { class: 'badge classification' }, n.classification) : null, role),
         h('span', { class: 'notebook-meta' }, n.error ? t('home.unreadable', { message: n.error }) : meta.join(' · ')),
       ),
       h('div', { class: 'notebook-actions' },
-        action(t('home.rename'), 'edit', () => void this.rename(n)),
+        canEdit ? action(t('home.rename'), 'edit', () => void this.rename(n)) : null,
         action(t('home.duplicate'), 'duplicate', () => void this.duplicate(n)),
-        action(t('home.delete'), 'trash', () => void this.remove(n)),
+        n.role === undefined || n.role === 'owner' ? action(t('home.delete'), 'trash', () => void this.remove(n)) : null,
       ),
     );
   }

@@ -115,7 +115,7 @@ export class CellList {
   }
 
   private onDragOver(e: DragEvent): void {
-    if (!e.dataTransfer?.types.includes(CELL_DRAG_TYPE)) return;
+    if (!e.dataTransfer?.types.includes(CELL_DRAG_TYPE) || this.ctx.readOnly) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'move';
     const { target, after } = this.slotAt(e);
@@ -126,7 +126,7 @@ export class CellList {
   private onDrop(e: DragEvent): void {
     const id = e.dataTransfer?.getData(CELL_DRAG_TYPE);
     this.clearDropMarks();
-    if (!id) return;
+    if (!id || this.ctx.readOnly) return;
     e.preventDefault();
     const from = this.order.findIndex((v) => v.id === id);
     if (from === -1) return;

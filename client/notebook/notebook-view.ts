@@ -26,6 +26,13 @@ import { SqlBody } from '../cells/sql-body.js';
 import { takeJustCreated } from './just-created.js';
 import { NotebookMarkingsView } from '../markings/notebook-markings.js';
 import { CollabFeatures } from '../collab/collab-features.js';
+import { loadAccess, type NotebookAccess } from '../sharing/access.js';
+import { setCurrentAccess } from '../sharing/current.js';
+import { openShareDialog } from '../sharing/share-dialog.js';
+import '../sharing/sharing.css';
+
+/** Command-mode keys a reader (viewer, commenter) may use: moving, help, leaving. */
+const READER_COMMANDS: ReadonlySet<Command> = new Set<Command>(['previous', 'next', 'help', 'leave']);
 
 export class NotebookView implements View {
   readonly element: HTMLElement;
@@ -35,6 +42,8 @@ export class NotebookView implements View {
   private list: CellList | null = null;
   private runner: Runner | null = null;
   private ctx: CellContext | null = null;
+  /** What the user's role on this notebook allows (full until the server says otherwise). */
+  private access: NotebookAccess | null = null;
   private selected: CellId | undefined;
   private pendingD = 0;
   private readonly cleanups: (() => void)[] = [];
@@ -57,14 +66,23 @@ export class NotebookView implements View {
 
   private async open(): Promise<void> {
     let summary;
+    let access: NotebookAccess;
     try {
       summary = (await listNotebooks()).find((n) => n.id === this.notebookId);
+      if (this.destroyed) return;
+      if (!summary) return this.fail(t('notebook.notFound'));
+      if (summary.error) return this.fail(t('home.unreadable', { message: summary.error }));
+      // The role decides what the page offers; the server enforces the same rules.
+      access = (await loadAccess(this.notebookId, summary.role)).access;
     } catch (err) {
       return this.fail(t('app.error', { message: (err as Error).message }));
     }
     if (this.destroyed) return;
-    if (!summary) return this.fail(t('notebook.notFound'));
-    if (summary.error) return this.fail(t('home.unreadable', { message: summary.error }));
+    this.access = access;
+    this.cleanups.push(setCurrentAccess(access));
+    const readOnly = !access.canEdit;
+    this.element.dataset.access = access.role;
+    this.element.classList.toggle('read-only', readOnly);
     document.title = `${summary.title} · ${t('app.name')}`;
     void loadServerWords();
 
@@ -82,6 +100,7 @@ export class NotebookView implements View {
       store,
       runner,
       markings,
+      readOnly,
       completion: sqlCompletion(() => vocabularyOf(doc, store, () => datasets)),
       datasets: datasetNames,
       run: (id, advance) => void this.run(id, advance),
@@ -92,11 +111,13 @@ export class NotebookView implements View {
     };
     this.ctx = ctx;
     const panel = new DatasetPanel({
-      onNewCell: (name) => this.insertQuery(name),
+      onNewCell: (name) => {
+        if (!readOnly) this.insertQuery(name);
+      },
       onDatasets: (list) => (datasets = list),
     });
 
-    const title = titleInput(doc, session, summary.title);
+    const title = titleInput(doc, session, summary.title, readOnly);
     this.cleanups.push(title.dispose);
     replaceChildren(this.header, title.element);
 
@@ -106,7 +127,8 @@ export class NotebookView implements View {
     const empty = h('p', { class: 'empty-state notebook-empty', hidden: true }, t('notebook.empty'));
     const main = h('div', { class: 'notebook-main' }, h('div', { class: 'notebook-column' }, markings.banner('top'), cellsHost, empty, addBar, markings.banner('bottom')));
     const layout = h('div', { class: 'notebook-layout' }, panel.element, main);
-    const actions = notebookActions(session, runner, store, () => !layout.classList.toggle('panel-hidden'));
+    const notebookTitle = () => doc.title() || summary.title;
+    const actions = notebookActions(session, runner, store, () => !layout.classList.toggle('panel-hidden'), access, () => openShareDialog({ notebookId: this.notebookId, title: notebookTitle() }));
     this.cleanups.push(actions.dispose);
     replaceChildren(this.actions, actions.element);
     replaceChildren(this.element, layout);
@@ -119,9 +141,10 @@ export class NotebookView implements View {
     await session.whenSynced();
     if (this.destroyed) return;
     const list = (this.list = new CellList(ctx));
-    addBar.append(this.addButton('sql', doc, datasetNames), this.addButton('markdown', doc, datasetNames));
+    if (!readOnly) addBar.append(this.addButton('sql', doc, datasetNames), this.addButton('markdown', doc, datasetNames));
     cellsHost.appendChild(list.element);
     // Presence, follow, attribution, comments, history, offline state (client/collab).
+    // Its comments panel offers posting as the current access allows (client/sharing/current.ts).
     const collab = new CollabFeatures({ notebookId: this.notebookId, session, doc, list, scroller: main, layout, column: cellsHost.parentElement!, select: (id) => this.select(id, false) });
     this.cleanups.push(() => collab.destroy());
     actions.element.prepend(collab.toolbar);
@@ -132,7 +155,7 @@ export class NotebookView implements View {
     });
     updateEmpty();
     // A notebook this browser just created starts with one SQL cell, ready to type in.
-    if (takeJustCreated(this.notebookId) && doc.cells().length === 0) this.edit(doc.add(0, 'sql', datasetNames()));
+    if (takeJustCreated(this.notebookId) && doc.cells().length === 0 && !readOnly) this.edit(doc.add(0, 'sql', datasetNames()));
 
     // Staleness depends on every cell's source: recheck shortly after edits.
     let staleTimer = 0;
@@ -187,8 +210,14 @@ export class NotebookView implements View {
     for (const v of this.list?.cells() ?? []) v.setSelected(v.id === this.selected);
   }
 
+  /** Whether the user may change or run this notebook. */
+  private canEdit(): boolean {
+    return this.access?.canEdit ?? false;
+  }
+
   private async run(id: CellId, advance: boolean): Promise<void> {
     const ctx = this.ctx!;
+    if (!this.canEdit()) return;
     if (advance) this.advanceFrom(id);
     const cell = ctx.doc.cell(id);
     if (cell?.kind !== 'sql' && cell?.kind !== 'chart') return;
@@ -218,6 +247,7 @@ export class NotebookView implements View {
 
   private addNear(id: CellId, where: 'above' | 'below', kind: EditableKind = 'sql'): void {
     const ctx = this.ctx!;
+    if (!this.canEdit()) return;
     const index = ctx.doc.cells().findIndex((c) => c.id === id);
     this.edit(ctx.doc.add(where === 'above' ? Math.max(0, index) : index + 1, kind, ctx.datasets()));
   }
@@ -234,6 +264,7 @@ export class NotebookView implements View {
 
   private async remove(id: CellId): Promise<void> {
     const ctx = this.ctx!;
+    if (!this.canEdit()) return;
     const cell = ctx.doc.cell(id);
     if (!cell) return;
     const readers = ctx.doc.readersOf(id);
@@ -257,6 +288,7 @@ export class NotebookView implements View {
   /** Changes a cell's kind; a SQL cell that others read loses its name, so ask first. */
   private async setKind(id: CellId, kind: EditableKind): Promise<void> {
     const ctx = this.ctx!;
+    if (!this.canEdit()) return;
     const cell = ctx.doc.cell(id);
     if (!cell || cell.kind === kind) return;
     const readers = ctx.doc.readersOf(id);
@@ -293,6 +325,8 @@ export class NotebookView implements View {
     const index = cells.findIndex((c) => c.id === this.selected);
     const current = cells[index];
     if (command === 'help') return showShortcuts();
+    // A reader moves between cells and reads; every other command changes or runs the notebook.
+    if (!this.canEdit() && !READER_COMMANDS.has(command)) return;
     if (command === 'undo') return void ctx.session.undo.undo();
     if (command === 'redo') return void ctx.session.undo.redo();
     if (!current) {

@@ -8,11 +8,18 @@ import type { RuntimeStore } from './runtime.js';
 import { showShortcuts } from './shortcuts-dialog.js';
 import { exportMenu } from '../briefing/export-menu.js';
 import { briefingPath } from '../briefing/paths.js';
+import { sharingIcon } from '../sharing/icons.js';
+import type { NotebookAccess } from '../sharing/access.js';
 
-/** An input bound to the document's title; returns it and a function that stops the binding. */
-export function titleInput(doc: NotebookDoc, session: NotebookSession, initial: string): { element: HTMLInputElement; dispose(): void } {
-  const input = h('input', { class: 'notebook-title', type: 'text', value: initial, 'aria-label': t('notebook.titleLabel'), spellcheck: 'false', 'data-testid': 'notebook-title' });
-  input.addEventListener('input', () => doc.setTitle(input.value));
+/**
+ * An input bound to the document's title; returns it and a function that stops the binding.
+ * With `readOnly` (a reader) it shows the title and follows its changes, but cannot change it.
+ */
+export function titleInput(doc: NotebookDoc, session: NotebookSession, initial: string, readOnly = false): { element: HTMLInputElement; dispose(): void } {
+  const input = h('input', { class: 'notebook-title', type: 'text', value: initial, 'aria-label': t('notebook.titleLabel'), spellcheck: 'false', readonly: readOnly, 'data-testid': 'notebook-title' });
+  input.addEventListener('input', () => {
+    if (!readOnly) doc.setTitle(input.value);
+  });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === 'Escape') input.blur();
   });
@@ -46,14 +53,33 @@ function statusBadge(session: NotebookSession): { element: HTMLElement; dispose(
   return { element: status, dispose: session.onStatus(render) };
 }
 
-/** The action buttons of the top bar. `onTogglePanel` shows or hides the dataset panel and says which. */
+/** "View only" or "Can comment" for a reader; nothing for an editor or owner. */
+function accessBadge(access: NotebookAccess): HTMLElement | null {
+  if (access.canEdit) return null;
+  const viewer = !access.canComment;
+  return h(
+    'span',
+    { class: 'badge access-badge', title: t(viewer ? 'sharing.badge.viewerTitle' : 'sharing.badge.commenterTitle'), 'data-testid': 'access-badge', 'data-role': access.role },
+    sharingIcon(viewer ? 'eye' : 'comment', 12),
+    t(viewer ? 'sharing.badge.viewer' : 'sharing.badge.commenter'),
+  );
+}
+
+/**
+ * The action buttons of the top bar. `onTogglePanel` shows or hides the dataset panel and says
+ * which; `onShare` opens the Share dialog. A reader (see `access`) gets no Run all.
+ */
 export function notebookActions(
   session: NotebookSession,
   runner: Runner,
   store: RuntimeStore,
   onTogglePanel: () => boolean,
+  access: NotebookAccess,
+  onShare: () => void,
 ): { element: HTMLElement; dispose(): void } {
   const status = statusBadge(session);
+  const share = h('button', { type: 'button', class: 'button small', title: t('sharing.buttonTitle'), 'data-testid': 'share-button' }, sharingIcon('share', 13), t('sharing.button'));
+  share.addEventListener('click', onShare);
   const runAll = h('button', { type: 'button', class: 'button small', 'data-testid': 'run-all' });
   const renderRunAll = () => {
     const stopping = runner.isRunningAll();
@@ -74,7 +100,7 @@ export function notebookActions(
   const briefing = h('a', { href: briefingPath(session.notebookId), 'data-link': true, class: 'button small', title: t('briefing.openTitle'), 'data-testid': 'open-briefing' }, icon('text', 13), t('briefing.open'));
   const exports = exportMenu(session.notebookId);
   return {
-    element: h('div', { class: 'notebook-toolbar' }, status.element, runAll, briefing, exports.element, panel, help),
+    element: h('div', { class: 'notebook-toolbar' }, accessBadge(access), status.element, access.canEdit ? runAll : null, share, briefing, exports.element, panel, help),
     dispose: () => {
       status.dispose();
       stopBusy();

@@ -48,7 +48,11 @@ export function replaceChildren(parent: Element, ...children: (Child | Child[])[
 
 /** An inline SVG icon (24×24 viewBox, stroke drawn), so no icon font is fetched. */
 export function icon(name: IconName, size = 16): SVGSVGElement {
-  const paths = icons[name];
+  return svgIcon(icons[name], size);
+}
+
+/** An inline SVG of stroked paths (`d` values joined by "|") in a 24×24 viewBox. */
+export function svgIcon(paths: string, size: number): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');

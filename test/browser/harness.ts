@@ -44,7 +44,7 @@ export class Harness {
   readonly home = mkdtempSync(join(tmpdir(), 'carnet-browser-'));
   port = 0;
   browser!: Browser;
-  /** Requests to any host but the test server, as "METHOD url". */
+  /** Requests to any host but the test server (and `localOrigins`), as "METHOD url". */
   readonly external: string[] = [];
   /**
    * Console errors and uncaught exceptions of the pages, except failed HTTP answers and
@@ -55,8 +55,22 @@ export class Harness {
   private log = '';
   private readonly contexts: BrowserContext[] = [];
 
-  /** `env`: extra server environment, e.g. `{ CARNET_AUTH: 'required' }`. */
-  constructor(private readonly options: { env?: Record<string, string> } = {}) {}
+  /**
+   * `env`: extra server environment, e.g. `{ CARNET_AUTH: 'required' }`.
+   * `localOrigins`: other origins the test itself runs and the page may visit (a test
+   * identity provider), exactly as `new URL(x).origin` spells them.
+   */
+  constructor(private readonly options: { env?: Record<string, string>; localOrigins?: string[] } = {}) {}
+
+  /**
+   * Whether the page may reach `url` without it counting as external: this server (on
+   * 127.0.0.1 or localhost, any scheme: http or ws) or one of `localOrigins`. Another
+   * port of this machine counts as external: a product URL pointing there is a bug too.
+   */
+  private isLocal(url: URL): boolean {
+    if ((url.hostname === '127.0.0.1' || url.hostname === 'localhost') && url.port === String(this.port)) return true;
+    return this.options.localOrigins?.includes(url.origin) ?? false;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -76,7 +90,8 @@ export class Harness {
     this.log = '';
     const child = spawn(process.execPath, ['--import', 'tsx', serverEntry(), 'serve', '--home', this.home, '--port', String(this.port)], {
       cwd: ROOT,
-      env: { ...process.env, CARNET_DEMO_SCALE: '0.02', ...this.options.env },
+      // Accounts are on by default; tests that are not about them run as the one local user.
+      env: { ...process.env, CARNET_DEMO_SCALE: '0.02', CARNET_AUTH: 'off', ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.server = child;
@@ -125,7 +140,7 @@ export class Harness {
     context.on('request', (req) => {
       const url = new URL(req.url());
       if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') return;
-      if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') this.external.push(`${req.method()} ${req.url()}`);
+      if (!this.isLocal(url)) this.external.push(`${req.method()} ${req.url()}`);
     });
     const page = await context.newPage();
     page.on('pageerror', (e) => this.pageErrors.push(`uncaught: ${e.message}`));

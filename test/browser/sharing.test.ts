@@ -1,0 +1,127 @@
+/**
+ * Sharing a notebook in a real browser (CARNET_AUTH=required): the administrator shares a
+ * demo notebook with an analyst as viewer through the Share dialog; the analyst sees it
+ * read-only (badge, no run button, an editor that ignores typing) with its marking banner;
+ * once made editor, after a reload, the analyst runs a cell.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Harness, skipReason } from './harness.js';
+import { cellText, eventually, sqlCells } from './helpers.js';
+
+const skip = skipReason() !== null;
+const ADMIN_PASSWORD = 'correct horse battery staple';
+const ANALYST_PASSWORD = 'purple walrus under the bridge';
+
+describe.skipIf(skip)('sharing a notebook', () => {
+  const h = new Harness({ env: { CARNET_AUTH: 'required' } });
+  let admin: Page;
+  let analyst: Page;
+  let notebookId = '';
+
+  beforeAll(async () => {
+    await h.start();
+    admin = await h.newPage();
+    analyst = await h.newPage();
+  });
+
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  /** Opens the Share dialog from the notebook toolbar of `page`. */
+  async function openShare(page: Page): Promise<void> {
+    await page.getByTestId('share-button').click();
+    await page.getByTestId('share-list').waitFor();
+  }
+
+  it('the administrator signs up, creates an analyst, and shares a demo notebook as viewer', async () => {
+    const link = await eventually('the setup link in the server log', async () => /(http:\/\/\S+\/setup\?token=\S+)/.exec(h.serverLog())?.[1]);
+    await admin.goto(link.replace(/^http:\/\/localhost:/, 'http://127.0.0.1:'));
+    await admin.getByTestId('auth-name').fill('ada');
+    await admin.getByTestId('auth-displayName').fill('Ada Admin');
+    await admin.getByTestId('auth-password').fill(ADMIN_PASSWORD);
+    await admin.getByTestId('auth-confirm').fill(ADMIN_PASSWORD);
+    await admin.getByTestId('auth-submit').click();
+    await admin.waitForURL(`${h.baseUrl}/`);
+
+    // Through the administration API, from the signed-in page (its cookie and origin).
+    const created = await admin.evaluate(async (password) => {
+      const res = await fetch('/api/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'bob', displayName: 'Bob Analyst', role: 'analyst', password }) });
+      return res.status;
+    }, ANALYST_PASSWORD);
+    expect(created).toBe(201);
+
+    const notebooks = await admin.evaluate(async () => ((await (await fetch('/api/notebooks')).json()) as { notebooks: { id: string; title: string }[] }).notebooks);
+    notebookId = (notebooks.find((n) => /shell company/i.test(n.title)) ?? notebooks[0]!).id;
+    await admin.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(admin).first().waitFor();
+
+    await openShare(admin);
+    // Demo notebooks have no owner until someone takes them.
+    await expect(admin.getByTestId('share-owner').textContent()).resolves.toMatch(/^No owner/);
+    // A name that is no account is refused in the dialog, naming it.
+    await admin.getByTestId('share-add-name').fill('nobody');
+    await admin.getByTestId('share-add').click();
+    await expect(admin.getByTestId('share-error').textContent()).resolves.toBe('No account or group named “nobody”.');
+    await admin.getByTestId('share-add-name').fill('bob');
+    expect(await admin.getByTestId('share-add-role').inputValue()).toBe('viewer');
+    await admin.getByTestId('share-add').click();
+    await expect(admin.getByTestId('share-row').textContent()).resolves.toContain('Bob Analyst (bob)');
+    await admin.getByTestId('share-save').click();
+    await admin.getByTestId('share-dialog').waitFor({ state: 'detached' });
+
+    const sharing = await admin.evaluate(async (id) => (await fetch(`/api/notebooks/${id}/sharing`)).json(), notebookId);
+    expect(sharing).toMatchObject({ shares: [{ kind: 'user', name: 'bob', role: 'viewer' }], canShare: true });
+
+    // Esc closes the dialog and gives the focus back to the Share button.
+    await openShare(admin);
+    await admin.keyboard.press('Escape');
+    await admin.getByTestId('share-dialog').waitFor({ state: 'detached' });
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('share-button');
+  });
+
+  it('the analyst, as viewer, reads the notebook but can neither type in it nor run it', async () => {
+    await analyst.goto(`${h.baseUrl}/login`);
+    await analyst.getByTestId('auth-name').fill('bob');
+    await analyst.getByTestId('auth-password').fill(ANALYST_PASSWORD);
+    await analyst.getByTestId('auth-submit').click();
+    await analyst.waitForURL(`${h.baseUrl}/`);
+    await analyst.goto(`${h.baseUrl}/n/${notebookId}`);
+
+    const first = sqlCells(analyst).first();
+    await first.waitFor();
+    await eventually('the marking banner', async () => ((await analyst.getByTestId('marking-banner-top').textContent()) ?? '').trim() !== '');
+    expect(await analyst.getByTestId('access-badge').textContent()).toBe('View only');
+    expect(await analyst.getByTestId('run-cell').count()).toBe(0);
+    expect(await analyst.getByTestId('run-all').count()).toBe(0);
+    expect(await analyst.getByTestId('add-sql').count()).toBe(0);
+    expect(await analyst.getByTestId('delete-cell').count()).toBe(0);
+    expect(await analyst.getByTestId('notebook-title').getAttribute('readonly')).toBe('');
+
+    const before = await cellText(first);
+    await first.locator('.cm-content').click();
+    await analyst.keyboard.type('zzz');
+    await analyst.keyboard.press('Backspace');
+    await analyst.keyboard.press('Control+Enter');
+    expect(await cellText(first)).toBe(before);
+    expect(await first.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+  });
+
+  it('made editor by the owner, the analyst runs a cell after a reload', async () => {
+    await openShare(admin);
+    await admin.getByTestId('share-role').selectOption('editor');
+    await admin.getByTestId('share-save').click();
+    await admin.getByTestId('share-dialog').waitFor({ state: 'detached' });
+
+    await analyst.reload();
+    const first = sqlCells(analyst).first();
+    await first.getByTestId('run-cell').waitFor();
+    expect(await analyst.getByTestId('access-badge').count()).toBe(0);
+    await first.getByTestId('run-cell').click();
+    await first.getByTestId('row-count').waitFor({ timeout: 30_000 });
+    expect(await first.getByTestId('row-count').textContent()).toMatch(/row/);
+    expect(h.external).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
+});
