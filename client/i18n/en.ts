@@ -5,11 +5,15 @@
  */
 import { authEn } from '../auth/messages.js';
 import { briefingEn } from '../briefing/messages.js';
+import { sharingEn } from '../sharing/messages.js';
+import { adminEn } from '../admin/messages.js';
 import { collabEn } from './collab-en.js';
 
 export const en = {
   ...authEn,
   ...briefingEn,
+  ...sharingEn,
+  ...adminEn,
   ...collabEn,
   'app.name': 'Carnet',
   'app.home': 'All notebooks',
@@ -193,6 +197,8 @@ export const en = {
   'chart.exportFailed': 'The chart could not be exported: {message}',
   'chart.nothingToExport': 'there is no chart drawn yet',
   'chart.problems': 'This chart cannot be drawn:',
+  'chart.sourceMissing': 'The source “{source}” no longer exists (its cell was deleted?): pick another source.',
+  'chart.pickSource': 'Another source',
   'chart.drawFailed': 'The chart could not be drawn: {message}',
   'chart.loadFailed': 'The chart renderer could not be loaded: {message}',
   'chart.builder.name': 'Chart builder',

@@ -2,11 +2,15 @@
 import type { MessageKey } from './en.js';
 import { authFr } from '../auth/messages.js';
 import { briefingFr } from '../briefing/messages.js';
+import { sharingFr } from '../sharing/messages.js';
+import { adminFr } from '../admin/messages.js';
 import { collabFr } from './collab-fr.js';
 
 export const fr: Record<MessageKey, string> = {
   ...authFr,
   ...briefingFr,
+  ...sharingFr,
+  ...adminFr,
   ...collabFr,
   'app.name': 'Carnet',
   'app.home': 'Tous les carnets',
@@ -190,6 +194,8 @@ export const fr: Record<MessageKey, string> = {
   'chart.exportFailed': 'Le graphique n’a pas pu être exporté : {message}',
   'chart.nothingToExport': 'aucun graphique n’est encore dessiné',
   'chart.problems': 'Ce graphique ne peut pas être dessiné :',
+  'chart.sourceMissing': 'La source « {source} » n’existe plus (sa cellule a été supprimée ?) : choisissez une autre source.',
+  'chart.pickSource': 'Autre source',
   'chart.drawFailed': 'Le graphique n’a pas pu être dessiné : {message}',
   'chart.loadFailed': 'Le moteur de graphiques n’a pas pu être chargé : {message}',
   'chart.builder.name': 'Éditeur du graphique',
