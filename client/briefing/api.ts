@@ -20,6 +20,11 @@ export interface BriefingOptions {
 export interface ExportedFile {
   blob: Blob;
   filename: string;
+  /**
+   * `refreshed`: stale and missing cells were run first (an editor's export); `stored`: the
+   * stored results as they are, nothing run (a reader's). Absent from an older server.
+   */
+  mode?: 'refreshed' | 'stored';
 }
 
 /** The server refused an export until the user confirms it (notebook marked above `confirmAbove`). */
@@ -57,7 +62,8 @@ export async function exportFile(id: string, format: ExportFormat, opts: Briefin
   }
   if (!res.ok) throw await errorFrom(res);
   const filename = filenameFrom(res.headers.get('Content-Disposition')) ?? `briefing.${format === 'md' ? 'zip' : format}`;
-  return { blob: await res.blob(), filename };
+  const mode = res.headers.get('X-Carnet-Export-Mode');
+  return { blob: await res.blob(), filename, ...(mode === 'refreshed' || mode === 'stored' ? { mode } : {}) };
 }
 
 /** A 409 body asking for a confirmation, or null when it is another conflict. Pure. */

@@ -15,6 +15,7 @@ import { deckFromBriefing } from './slides.js';
 import { present, type Presentation } from './presentation.js';
 import { paperCss } from './paper.js';
 import { briefingPath, optionsFromQuery } from './paths.js';
+import { loadAccess } from '../sharing/access.js';
 
 export class BriefingView implements View {
   readonly element: HTMLElement;
@@ -30,6 +31,8 @@ export class BriefingView implements View {
   private presentation: Presentation | null = null;
   private generation = 0;
   private destroyed = false;
+  /** The user may not run the notebook's cells (learnt from its sharing); their export is of the stored results. */
+  private readOnly = false;
 
   constructor(private readonly id: string) {
     this.options = optionsFromQuery(location.search);
@@ -39,7 +42,8 @@ export class BriefingView implements View {
     this.provenanceToggle = this.toggle(t('briefing.provenance'), 'toggle-provenance', () => ({ ...this.options, provenance: !this.options.provenance }));
     this.presentButton = h('button', { type: 'button', class: 'button small', 'data-testid': 'present', disabled: true }, icon('play', 13), t('briefing.present'));
     this.presentButton.addEventListener('click', () => this.startPresentation());
-    this.menu = exportMenu(id, this.options);
+    this.menu = exportMenu(id, this.options, { readOnly: () => this.readOnly });
+    void loadAccess(id).then(({ access }) => (this.readOnly = !access.canEdit), () => undefined);
     this.actions = h('div', { class: 'briefing-toolbar' }, this.codeToggle, this.provenanceToggle, this.presentButton, this.menu.element);
     this.frame = h('iframe', { class: 'briefing-frame', sandbox: 'allow-same-origin', title: t('briefing.title'), 'data-testid': 'briefing-frame' });
     this.frame.addEventListener('load', () => this.wireLinks());

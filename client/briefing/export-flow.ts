@@ -32,7 +32,7 @@ export async function exportAndSave(id: string, format: ExportFormat, opts: Brie
       file = await exportFile(id, format, { ...opts, confirm: true });
     }
     saveBlob(file.blob, file.filename);
-    toast(t('export.done', { filename: file.filename }));
+    toast(file.mode === 'stored' ? t('export.doneStored', { filename: file.filename }) : t('export.done', { filename: file.filename }));
     return { saved: file.filename };
   } catch (err) {
     const message = (err as Error).message;

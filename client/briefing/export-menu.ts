@@ -4,6 +4,7 @@ import { h, icon } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
 import type { BriefingOptions, ExportFormat } from './api.js';
 import { exportAndSave } from './export-flow.js';
+import { currentAccess } from '../sharing/current.js';
 
 const ITEMS: Array<{ format: ExportFormat; label: 'export.html' | 'export.pdf' | 'export.md'; hint: 'export.htmlHint' | 'export.pdfHint' | 'export.mdHint' }> = [
   { format: 'html', label: 'export.html', hint: 'export.htmlHint' },
@@ -18,8 +19,18 @@ export interface ExportMenu {
   destroy(): void;
 }
 
+export interface ExportMenuOptions {
+  /**
+   * Whether the user may not run the notebook's cells (a viewer or commenter), asked each time
+   * the menu opens; their export shows the stored results, and the menu says so. Default:
+   * the access of the notebook on screen (client/sharing/current.ts).
+   */
+  readOnly?: () => boolean;
+}
+
 /** An Export ▾ menu for notebook `id`; code off and provenance on unless `initial` says otherwise. */
-export function exportMenu(id: string, initial: BriefingOptions = { code: false, provenance: true }): ExportMenu {
+export function exportMenu(id: string, initial: BriefingOptions = { code: false, provenance: true }, opts: ExportMenuOptions = {}): ExportMenu {
+  const readOnly = opts.readOnly ?? (() => !currentAccess().canEdit);
   const code = h('input', { type: 'checkbox', 'data-testid': 'export-code' });
   const provenance = h('input', { type: 'checkbox', 'data-testid': 'export-provenance' });
   const setOptions = (o: BriefingOptions) => {
@@ -40,7 +51,12 @@ export function exportMenu(id: string, initial: BriefingOptions = { code: false,
     return item;
   });
   const option = (box: HTMLInputElement, label: string) => h('label', { class: 'export-option' }, box, h('span', null, label));
-  menu.append(summary, h('div', { class: 'export-list', role: 'menu' }, ...items, h('hr'), option(code, t('export.includeCode')), option(provenance, t('export.provenance'))));
+  const readerNote = h('p', { class: 'export-note', 'data-testid': 'export-reader-note', hidden: true }, t('export.readerNote'));
+  menu.append(summary, h('div', { class: 'export-list', role: 'menu' }, readerNote, ...items, h('hr'), option(code, t('export.includeCode')), option(provenance, t('export.provenance'))));
+  // Asked on opening: the notebook's access may be learnt after the menu is built.
+  menu.addEventListener('toggle', () => {
+    if (menu.open) readerNote.hidden = !readOnly();
+  });
 
   // A click elsewhere or Esc closes the menu, as menus do.
   const outside = (e: MouseEvent) => {

@@ -33,6 +33,8 @@ export const briefingEn = {
   'export.confirmTitle': 'Export a marked notebook?',
   'export.confirmMessage': 'This notebook is marked {marking}. Exports above {level} are recorded in the audit log. Export anyway?',
   'export.confirm': 'Export anyway',
+  'export.readerNote': 'You can read this notebook but not run it: the export shows the results as they are, and cells never run as not run.',
+  'export.doneStored': 'Exported “{filename}” from the results as they are (no cell was run).',
 } as const;
 
 export const briefingFr: Record<keyof typeof briefingEn, string> = {
@@ -66,4 +68,6 @@ export const briefingFr: Record<keyof typeof briefingEn, string> = {
   'export.confirmTitle': 'Exporter un carnet marqué ?',
   'export.confirmMessage': 'Ce carnet est marqué {marking}. Les exports au-dessus de {level} sont inscrits au journal d’audit. Exporter quand même ?',
   'export.confirm': 'Exporter quand même',
+  'export.readerNote': 'Vous pouvez lire ce carnet mais pas l’exécuter : l’export montre les résultats tels qu’ils sont, et les cellules jamais exécutées comme non exécutées.',
+  'export.doneStored': '« {filename} » exporté à partir des résultats tels qu’ils sont (aucune cellule n’a été exécutée).',
 };

@@ -5,7 +5,6 @@ import type { CellId } from '../../core/ids.js';
 import { sourceHash } from '../../core/notebook/source-hash.js';
 import { h } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
-import { toast } from '../ui/toast.js';
 import { OutputView } from '../results/output-view.js';
 import { chartThis } from '../charts/chart-this.js';
 import { isStale, type CellState } from '../notebook/cell-state.js';
@@ -30,8 +29,10 @@ export class SqlBody implements CellBody {
     const editorHost = h('div', { class: 'cell-editor' });
     this.output = new OutputView({
       onCancel: () => void ctx.runner.cancel(cellId),
-      // Sorting runs the cell again on the server, which a reader may not do.
-      onSort: (sort) => (ctx.readOnly ? toast(t('sharing.cannotRun'), 'error') : void ctx.runner.run(cellId, sort)),
+      // An editor's sort runs the cell again on the server; a reader may not run it, so the
+      // output sorts the rows it already holds (the whole stored result) instead.
+      onSort: (sort) => void ctx.runner.run(cellId, sort),
+      sortsLocally: () => ctx.readOnly,
       onChart: ctx.readOnly ? undefined : () => {
         const id = chartThis(ctx, cellId);
         // After the list has drawn the new cell (it reconciles on the next frame).

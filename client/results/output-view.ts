@@ -1,17 +1,22 @@
 /**
  * Under a SQL cell: the running indicator, the error, or the result with its facts
- * (rows, time, truncation), download links, sorting and copy.
+ * (rows, time, truncation), download links, sorting and copy. An editor's sort runs the
+ * cell again sorted on the server; a reader's sorts the rows already here (local-sort.ts).
  */
 import { h, icon, replaceChildren } from '../ui/dom.js';
 import { formatDuration, t } from '../i18n/index.js';
 import { copyText, toast } from '../ui/toast.js';
 import { downloadResult, downloadUrl, type ResultPage, type SortSpec } from '../api/query.js';
-import type { CellState } from '../notebook/cell-state.js';
+import type { CellOutput, CellState } from '../notebook/cell-state.js';
 import { ResultTable, type CellRef } from './result-table.js';
+import { sortedOrder } from './local-sort.js';
 
 export interface OutputCallbacks {
   onCancel(): void;
+  /** Runs the cell again sorted by the server (undefined: in the query's own order). */
   onSort(sort: SortSpec | undefined): void;
+  /** True when sorting may not run anything (a reader): the view then sorts the rows it holds. */
+  sortsLocally?(): boolean;
   /** "Chart this": a chart of the result in a new cell; the button shows when given. */
   onChart?(): void;
 }
@@ -35,6 +40,10 @@ export class OutputView {
   private ticker = 0;
   private selected: CellRef | undefined;
   private readonly selectionInfo: HTMLElement;
+  /** A sort made in the browser (a reader's); kept across new results that still have its column. */
+  private localSort: SortSpec | undefined;
+  /** The output on screen, for sorting it again. */
+  private output: CellOutput | undefined;
 
   constructor(private readonly callbacks: OutputCallbacks) {
     this.status = h('div', { class: 'run-status', 'aria-live': 'polite' });
@@ -67,17 +76,40 @@ export class OutputView {
       this.clearTable();
       return;
     }
+    this.output = output;
     if (output.page !== this.shownPage) {
       this.shownPage = output.page;
       if (!this.table) {
-        this.table = new ResultTable({ onSort: (s) => this.callbacks.onSort(s), onSelect: (c) => this.onSelect(c) });
+        this.table = new ResultTable({ onSort: (s) => this.sort(s), onSelect: (c) => this.onSelect(c) });
         replaceChildren(this.tableHost, this.table.element);
       }
-      this.selected = undefined;
-      this.table.setData(output.page.table, output.page.columns, output.sort);
+      if (this.localSort && !output.page.columns.some((c) => c.name === this.localSort!.column)) this.localSort = undefined;
+      this.showData(output);
     }
     this.tableHost.classList.toggle('dimmed', Boolean(state.running || state.loading || state.remote));
-    this.renderMeta(output.page, output.sort);
+    this.renderMeta(output.page, this.localSort ?? output.sort);
+  }
+
+  private sort(next: SortSpec | undefined): void {
+    if (!this.callbacks.sortsLocally?.()) {
+      this.localSort = undefined;
+      this.callbacks.onSort(next);
+      return;
+    }
+    this.localSort = next;
+    if (!this.output) return;
+    this.showData(this.output);
+    this.renderMeta(this.output.page, next ?? this.output.sort);
+  }
+
+  /** Gives the table the page, in the browser's order when sorted here. */
+  private showData(output: CellOutput): void {
+    const { page } = output;
+    const local = this.localSort;
+    const col = local ? page.columns.findIndex((c) => c.name === local.column) : -1;
+    const order = local && col >= 0 ? sortedOrder(page.table, col, local.desc === true) : undefined;
+    this.selected = undefined;
+    this.table!.setData(page.table, page.columns, local ?? output.sort, order);
   }
 
   destroy(): void {
@@ -123,7 +155,15 @@ export class OutputView {
   private renderMeta(page: ResultPage, sort: SortSpec | undefined): void {
     const facts: (string | Node)[] = [h('span', { class: 'row-count', 'data-testid': 'row-count' }, rowSummary({ ...page, shown: page.table.numRows }))];
     if (page.elapsedMs !== undefined) facts.push(h('span', { class: 'muted' }, formatDuration(page.elapsedMs)));
-    if (sort) facts.push(h('span', { class: 'muted' }, t('results.sortedBy', { column: `${sort.column} ${sort.desc ? '↓' : '↑'}` })));
+    if (sort) {
+      const column = `${sort.column} ${sort.desc ? '↓' : '↑'}`;
+      if (sort !== this.localSort) facts.push(h('span', { class: 'muted' }, t('results.sortedBy', { column })));
+      else {
+        // Rows a truncated query never returned cannot be sorted in: say it is these rows only.
+        const text = page.truncated ? t('results.sortedHereHeld', { column, shown: page.table.numRows }) : t('results.sortedHere', { column });
+        facts.push(h('span', { class: 'muted', title: t('results.sortHereTitle'), 'data-testid': 'sorted-here' }, text));
+      }
+    }
     const resultId = page.resultId;
     const link = (format: 'csv' | 'parquet') => {
       const a = h('a', { href: downloadUrl(resultId!, format), class: 'link-button', 'data-format': format }, t(format === 'csv' ? 'results.downloadCsv' : 'results.downloadParquet'));
@@ -166,6 +206,7 @@ export class OutputView {
     this.table?.destroy();
     this.table = null;
     this.shownPage = null;
+    this.output = undefined;
     this.selected = undefined;
     replaceChildren(this.tableHost);
     replaceChildren(this.meta);

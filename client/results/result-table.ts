@@ -21,7 +21,7 @@ export interface CellRef {
 }
 
 export interface ResultTableOptions {
-  /** Asked to re-run sorted by a column (server-side); undefined clears the sort. */
+  /** Asked to sort by a column (output-view.ts decides where); undefined clears the sort. */
   onSort?: (sort: SortSpec | undefined) => void;
   /** Told when the selected cell changes. */
   onSelect?: (cell: CellRef | undefined) => void;
@@ -71,6 +71,8 @@ export class ResultTable {
   private rowCount = 0;
   private selected: CellRef | undefined;
   private sort: SortSpec | undefined;
+  /** Display position → row of the Arrow table, when sorted in the browser; null: the table's order. */
+  private order: Uint32Array | null = null;
   private frame = 0;
   private rendered = { start: -1, end: -1 };
 
@@ -85,10 +87,14 @@ export class ResultTable {
     this.element.addEventListener('keydown', (e) => this.onKey(e));
   }
 
-  /** Shows an Arrow table; `columns` carry the DuckDB type names for the headers. */
-  setData(table: Table, columns: Column[], sort?: SortSpec): void {
+  /**
+   * Shows an Arrow table; `columns` carry the DuckDB type names for the headers. `order`
+   * (display position → table row) shows it sorted without copying it (local-sort.ts).
+   */
+  setData(table: Table, columns: Column[], sort?: SortSpec, order?: Uint32Array): void {
     this.columns = columns;
     this.sort = sort;
+    this.order = order && order.length === table.numRows ? order : null;
     this.rowCount = table.numRows;
     this.vectors = columns.map((_, i) => table.getChildAt(i));
     this.formats = table.schema.fields.map((f, i) => columnFormat(f.type as DataType, columns[i]?.type, f.name));
@@ -104,7 +110,12 @@ export class ResultTable {
 
   /** The value at a cell, raw (as Arrow gives it). */
   value(cell: CellRef): unknown {
-    return this.vectors[cell.col]?.get(cell.row) ?? null;
+    return this.vectors[cell.col]?.get(this.rowAt(cell.row)) ?? null;
+  }
+
+  /** The table row shown at display position `row`. */
+  private rowAt(row: number): number {
+    return this.order ? this.order[row]! : row;
   }
 
   /** Plain text of a cell for the clipboard; empty for NULL. */
@@ -192,9 +203,10 @@ export class ResultTable {
     gutter.className = 'gutter';
     gutter.textContent = String(r + 1);
     tr.appendChild(gutter);
+    const row = this.rowAt(r);
     for (let c = 0; c < this.columns.length; c++) {
       const td = document.createElement('td');
-      const v = this.vectors[c]?.get(r);
+      const v = this.vectors[c]?.get(row);
       const fmt = this.formats[c]!;
       td.dataset.col = String(c);
       if (v === null || v === undefined) {

@@ -135,14 +135,18 @@ export async function prepareBriefing(
 /**
  * Exports the notebook as `req.format`. Refuses (409) a notebook marked above the configured
  * level unless `req.confirm`; audits the export (with the confirmation) before returning.
+ * `refresh` (default true) first runs the cells whose results cannot stand; false (a reader,
+ * who may not run cells) exports the stored results as they are, runs nothing, and says so
+ * in the audit record.
  */
 export async function exportNotebook(
   deps: ExportDeps,
   notebookId: NotebookId,
   req: ExportRequest,
   actor: AuditActor,
-  opts: { onCell?: (o: CellOutcome) => void } = {},
+  opts: { onCell?: (o: CellOutcome) => void; refresh?: boolean } = {},
 ): Promise<ExportedFile> {
+  const refresh = opts.refresh !== false;
   const confirmAbove = deps.confirmAbove ?? confirmAboveFrom();
   const confirmed = req.confirm === true;
   const check = (marking: string | undefined) => {
@@ -158,7 +162,7 @@ export async function exportNotebook(
   const chromium = req.format === 'pdf' ? (deps.chromium ?? chromiumPath()) : undefined;
 
   const options: Partial<BriefingOptions> = { code: req.code === true, provenance: req.provenance !== false };
-  const { briefing, refreshed } = await prepareBriefing(deps, notebookId, actor, { options, refresh: true, ...(opts.onCell ? { onCell: opts.onCell } : {}) });
+  const { briefing, refreshed } = await prepareBriefing(deps, notebookId, actor, { options, refresh, ...(opts.onCell ? { onCell: opts.onCell } : {}) });
   // The marking may have been raised while cells ran: the rule applies to what is exported.
   check(briefing.marking);
 
@@ -194,6 +198,8 @@ export async function exportNotebook(
       tables,
       figures,
       refreshedCells: refreshed.map((o) => o.cellId),
+      // false: from the stored results only (a reader's export), nothing was run.
+      refresh,
       bytes: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine, ParamValue } from '../engine/types.js';
 import { QueryError } from '../engine/types.js';
-import type { ResultStore, StoredResult } from './results.js';
+import type { ResultOrigin, ResultStore, StoredResult } from './results.js';
 import { quoteIdentifier } from '../../core/sql/identifiers.js';
 import { BadRequestError } from '../errors.js';
 
@@ -40,6 +40,8 @@ export async function execute(
   persist: boolean,
   /** Kept with the result so reading it later can be refused to whoever is not cleared. */
   marking?: { level: string; compartments: string[] },
+  /** The notebook or the user it belongs to, kept with it: the results routes check it. */
+  origin?: ResultOrigin,
 ): Promise<StoredResult> {
   const limit = Math.min(opts.limit ?? deps.rowCap, deps.rowCap);
   let text = sql;
@@ -59,7 +61,7 @@ export async function execute(
       timeoutMs: deps.timeoutMs,
       queryId: opts.queryId ?? randomUUID(),
     });
-    return await deps.results.put(marking ? { ...r, marking } : r, persist);
+    return await deps.results.put({ ...r, ...(marking ? { marking } : {}), ...origin }, persist);
   } catch (e) {
     if (e instanceof QueryError && e.position !== undefined) {
       const p = e.position - shift;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ResultId } from '../../core/ids.js';
+import type { NotebookId, ResultId } from '../../core/ids.js';
 import type { ColumnInfo } from '../engine/types.js';
 
 export interface StoredResult {
@@ -14,7 +14,17 @@ export interface StoredResult {
   createdAt: string;
   /** The highest marking of the datasets it read (issue 6); absent without access control. */
   marking?: { level: string; compartments: string[] };
+  /**
+   * The notebook whose cell run stored it: reading it needs a role on that notebook. Absent
+   * for a free query (see `userId`) and for results stored before results recorded it.
+   */
+  notebookId?: NotebookId;
+  /** The user (AuthUser id) whose free query (`POST /api/query`) stored it: only they may read it. */
+  userId?: string;
 }
+
+/** What produced a result, kept with it so that reading it follows the same access. */
+export type ResultOrigin = { notebookId: NotebookId } | { userId: string };
 
 type ResultMeta = Omit<StoredResult, 'arrow'>;
 

@@ -69,7 +69,7 @@ export async function runCell(
     let run: RunRecord | undefined;
     try {
       const marking = deps.marking ? await deps.marking(prepared.datasets) : undefined;
-      const result = await execute(deps, prepared.sql, scope.files(prepared.datasets), { ...opts, queryId }, true, marking);
+      const result = await execute(deps, prepared.sql, scope.files(prepared.datasets), { ...opts, queryId }, true, marking, { notebookId });
       run = { ...base, status: 'ok', resultId: result.id, rowCount: result.rowCount, truncated: result.truncated, elapsedMs: result.elapsedMs, ...(marking ? { marking } : {}), inputs: prepared.inputs };
       await deps.runs.record(notebookId, run);
       await deps.audit.append(queryEntry(actor, { notebookId, cellId, compiledSql: prepared.sql, datasets: prepared.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));

@@ -1,7 +1,7 @@
 /**
- * Sharing a notebook in a real browser (CARNET_AUTH=required): the administrator shares a
- * demo notebook with an analyst as viewer through the Share dialog; the analyst sees it
- * read-only (badge, no run button, an editor that ignores typing) with its marking banner;
+ * Sharing a notebook in a real browser (CARNET_AUTH=required): the administrator creates an
+ * analyst on the Administration page and shares a demo notebook with them as viewer through
+ * the Share dialog; the analyst sees it read-only (badge, no run button, an editor that ignores typing) with its marking banner;
  * once made editor, after a reload, the analyst runs a cell.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,17 +45,23 @@ describe.skipIf(skip)('sharing a notebook', () => {
     await admin.getByTestId('auth-submit').click();
     await admin.waitForURL(`${h.baseUrl}/`);
 
-    // Through the administration API, from the signed-in page (its cookie and origin).
-    const created = await admin.evaluate(async (password) => {
-      const res = await fetch('/api/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'bob', displayName: 'Bob Analyst', role: 'analyst', password }) });
-      return res.status;
-    }, ANALYST_PASSWORD);
-    expect(created).toBe(201);
+    // The analyst's account, made on the Administration page like an administrator would.
+    await admin.getByTestId('user-menu').locator('summary').click();
+    await admin.getByTestId('admin-link').click();
+    await admin.waitForURL(`${h.baseUrl}/admin`);
+    await admin.getByTestId('admin-new-name').fill('bob');
+    await admin.getByTestId('admin-new-display').fill('Bob Analyst');
+    await admin.getByTestId('admin-new-password').fill(ANALYST_PASSWORD);
+    await admin.getByTestId('admin-new-submit').click();
+    await admin.locator('[data-testid=account-row][data-name=bob]').waitFor();
 
     const notebooks = await admin.evaluate(async () => ((await (await fetch('/api/notebooks')).json()) as { notebooks: { id: string; title: string }[] }).notebooks);
     notebookId = (notebooks.find((n) => /shell company/i.test(n.title)) ?? notebooks[0]!).id;
     await admin.goto(`${h.baseUrl}/n/${notebookId}`);
     await sqlCells(admin).first().waitFor();
+    // A result for the viewer to read, sort and export.
+    await sqlCells(admin).first().getByTestId('run-cell').click();
+    await sqlCells(admin).first().getByTestId('row-count').waitFor({ timeout: 30_000 });
 
     await openShare(admin);
     // Demo notebooks have no owner until someone takes them.
@@ -106,6 +112,38 @@ describe.skipIf(skip)('sharing a notebook', () => {
     await analyst.keyboard.press('Control+Enter');
     expect(await cellText(first)).toBe(before);
     expect(await first.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+  });
+
+  it('the viewer sorts a result without running it, and exports the stored results', async () => {
+    const runs: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST' && /\/run$/.test(r.url())) runs.push(r.url());
+    };
+    analyst.on('request', onRequest);
+    try {
+      const first = sqlCells(analyst).first();
+      await first.getByTestId('row-count').waitFor({ timeout: 30_000 });
+      const amount = first.locator('.col-head', { has: analyst.locator('.col-name', { hasText: /^amount$/ }) });
+      await amount.click();
+      await amount.click();
+      expect(await first.locator('th[aria-sort=descending] .col-name').textContent()).toBe('amount');
+      expect(await first.getByTestId('sorted-here').textContent()).toMatch(/^sorted by amount ↓ on this page/);
+      // The rows on screen are in descending amount.
+      const col = Number(await amount.getAttribute('data-col'));
+      const shown = await first.locator(`tbody tr[data-row] td[data-col="${col}"]`).allTextContents();
+      const values = shown.map((s) => Number(s.replace(/[^0-9.-]/g, '')));
+      expect(values.length).toBeGreaterThan(1);
+      expect(values).toEqual([...values].sort((a, b) => b - a));
+      expect(runs).toEqual([]);
+
+      await analyst.getByTestId('export-menu').click();
+      await analyst.getByTestId('export-reader-note').waitFor();
+      const [download] = await Promise.all([analyst.waitForEvent('download', { timeout: 60_000 }), analyst.getByTestId('export-html').click()]);
+      expect(download.suggestedFilename()).toMatch(/\.html$/);
+      expect(runs).toEqual([]);
+    } finally {
+      analyst.off('request', onRequest);
+    }
   });
 
   it('made editor by the owner, the analyst runs a cell after a reload', async () => {

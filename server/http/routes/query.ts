@@ -31,7 +31,7 @@ export function queryRoutes(deps: AppDeps) {
       }
       try {
         const marking = await markingHook(deps.access)?.(compiled.datasets);
-        const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false, marking);
+        const result = await execute({ ...deps, ...deps.config }, compiled.sql, scope.files(compiled.datasets), opts, false, marking, { userId: currentUser(c).id });
         await deps.audit.append(queryEntry(actor, { compiledSql: compiled.sql, datasets: compiled.datasets, params, rows: result.rowCount, durationMs: result.elapsedMs, status: 'ok' }));
         return resultResponse(c, result, undefined, await markingHeader(deps.access, compiled.datasets));
       } catch (e) {

@@ -1,22 +1,43 @@
 import { Hono, type Context } from 'hono';
-import { assertMayReadResult } from '../../access/index.js';
+import { assertMayReadResult, notebookSource, requireNotebookRole } from '../../access/index.js';
+import type { AuthUser } from '../../auth/index.js';
 import { currentUser } from '../session.js';
 import { tableFromIPC } from 'apache-arrow';
 import type { AppDeps } from '../deps.js';
-import { ResultStore } from '../../notebooks/results.js';
+import { ResultStore, type StoredResult } from '../../notebooks/results.js';
 import { BadRequestError, CarnetError, NotFoundError } from '../../errors.js';
 import { resultResponse } from '../respond.js';
 import { columnsOf, rowsOf } from '../../../core/result/values.js';
 import { toCsv } from '../../../core/result/csv.js';
 import { arrowToParquet } from '../../notebooks/result-parquet.js';
 
-/** Stored results by id: pages and downloads. */
+/**
+ * Stored results by id: pages and downloads. A result is read as what produced it is: a
+ * notebook cell's result by anyone with a role on that notebook (viewers see results), a
+ * free query's result by the user who ran it only; either way also under clearance.
+ */
 export function resultRoutes(deps: AppDeps) {
+  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  const mayRead = async (user: AuthUser, r: StoredResult): Promise<void> => {
+    if (r.notebookId !== undefined) {
+      // The result's own marking is checked below, as for the run listing (visibleRuns).
+      await requireNotebookRole(guard, user, r.notebookId, 'viewer', 'reading its results', { clearance: false });
+    } else if (r.userId !== undefined) {
+      if (r.userId !== user.id) throw new CarnetError(`result "${r.id}" is the result of another user's query: only they may read it`, 403);
+    } else if (user.role !== 'admin') {
+      // Stored before results recorded their notebook or user: whose it is cannot be told,
+      // so only administrators (and everyone with authentication off, the local
+      // administrator) read it. Running the cell again stores a result that says.
+      throw new CarnetError(`result "${r.id}" was stored before results recorded their notebook: an editor of the notebook must run the cell again for you to see it`, 403);
+    }
+  };
   const load = async (raw: string, c: Context) => {
     if (!ResultStore.isId(raw)) throw new BadRequestError(`invalid result id "${raw.slice(0, 40)}"`);
     const r = await deps.results.get(raw);
     if (!r) throw new NotFoundError(`result "${raw}" not found (results of free queries are kept in memory only)`);
-    await assertMayReadResult(deps.access, currentUser(c), r);
+    const user = currentUser(c);
+    await mayRead(user, r);
+    await assertMayReadResult(deps.access, user, r);
     return r;
   };
   return new Hono()
