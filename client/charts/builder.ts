@@ -32,6 +32,8 @@ export interface BuilderHost {
   /** Applies a change to the current spec; `source` changes go through `changeSource`. */
   apply(edit: (spec: ChartSpec) => ChartSpec): void;
   changeSource(source: string): void;
+  /** True for viewers: every control shows the spec but is disabled. */
+  readOnly?(): boolean;
 }
 
 const MARK_LABELS: Record<Mark, MessageKey> = {
@@ -81,7 +83,8 @@ export class ChartBuilder {
   /** Shows `state`; rebuilt only when something changed, keeping the focused control focused. */
   update(state: BuilderState): void {
     const sources = this.host.sources();
-    const signature = JSON.stringify([state, sources]);
+    const readOnly = this.host.readOnly?.() ?? false;
+    const signature = JSON.stringify([state, sources, readOnly]);
     if (signature === this.shown) return;
     this.shown = signature;
     this.state = state;
@@ -89,6 +92,7 @@ export class ChartBuilder {
     const focusKey = active && this.element.contains(active) ? active.dataset.control : undefined;
     const selection = focusKey && active && 'selectionStart' in active ? [active.selectionStart, active.selectionEnd] : null;
     this.element.replaceChildren(...this.sections(state, sources));
+    if (readOnly) for (const c of this.element.querySelectorAll<HTMLInputElement>('input, select, textarea, button')) c.disabled = true;
     if (focusKey) {
       const again = this.element.querySelector<HTMLInputElement>(`[data-control="${focusKey}"]`);
       again?.focus({ preventScroll: true });

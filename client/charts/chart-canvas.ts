@@ -28,9 +28,16 @@ export class ChartCanvas {
   private readonly resize: ResizeObserver;
   private readonly themeWatch: MutationObserver;
 
-  constructor(private readonly idPrefix: string) {
+  /** `onResize` hears every change of the drawing width (the data may need re-computing for it). */
+  constructor(private readonly idPrefix: string, private readonly onResize?: (width: number) => void) {
     this.element = h('div', { class: 'chart-canvas', 'data-testid': 'chart-canvas' });
-    this.resize = new ResizeObserver(() => this.schedule());
+    let width = 0;
+    this.resize = new ResizeObserver(() => {
+      this.schedule();
+      const now = this.drawWidth();
+      if (now !== width && width !== 0) this.onResize?.(now);
+      width = now;
+    });
     this.resize.observe(this.element);
     this.themeWatch = new MutationObserver(() => this.schedule());
     this.themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'lang'] });

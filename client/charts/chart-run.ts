@@ -23,7 +23,7 @@ export interface ChartRunTarget {
 
 export type ChartRunOutcome =
   | { ok: true; run: ChartRun; specText: string }
-  | { ok: false; fields: FieldProblem[] }
+  | { ok: false; fields: FieldProblem[]; specText: string }
   /** Another run of the same cell started meanwhile, or the cell went away. */
   | { ok: null };
 
@@ -66,7 +66,7 @@ export async function runChart(target: ChartRunTarget, width: number): Promise<C
     const detail = error!.detail;
     const cancelled = store.get(cellId).running?.cancelling || detail.kind === 'cancelled';
     store.dispatch(cellId, { type: 'failed', error: cancelled ? { ...detail, kind: 'cancelled' } : detail });
-    return { ok: false, fields: error!.fields };
+    return { ok: false, fields: error!.fields, specText: text };
   }
 }
 

@@ -8,6 +8,7 @@ import { briefingEn } from '../briefing/messages.js';
 import { sharingEn } from '../sharing/messages.js';
 import { adminEn } from '../admin/messages.js';
 import { collabEn } from './collab-en.js';
+import { resultsEn } from '../results/messages.js';
 
 export const en = {
   ...authEn,
@@ -15,6 +16,7 @@ export const en = {
   ...sharingEn,
   ...adminEn,
   ...collabEn,
+  ...resultsEn,
   'app.name': 'Carnet',
   'app.home': 'All notebooks',
   'app.language': 'Language',
@@ -107,6 +109,10 @@ export const en = {
   'cell.nameIsDataset': '“{name}” is the name of a dataset: choose another name.',
   'cell.nameInvalid': '“{name}” is not a valid name: use letters, digits and _, not starting with a digit, and not a SQL keyword.',
   'cell.deleteReferenced': 'Cell “{name}” is read by {cells}. Delete it anyway?',
+  'cell.deleteCharts': 'Cell “{name}” is read by {count} charts: they will have no source. Delete it anyway?',
+  'cell.deleteChartsOne': 'Cell “{name}” is read by 1 chart: it will have no source. Delete it anyway?',
+  'cell.deleteReferencedCharts': 'Cell “{name}” is read by {cells} and by {count} charts. Delete it anyway?',
+  'cell.deleteReferencedChartsOne': 'Cell “{name}” is read by {cells} and by 1 chart. Delete it anyway?',
   'cell.nameRequired': 'Cell “{name}” is read by {cells}: it needs a name.',
   'cell.kindReferenced': 'Cell “{name}” is read by {cells}. As a text cell it loses its name and they will fail. Change it anyway?',
 
@@ -201,6 +207,7 @@ export const en = {
   'chart.pickSource': 'Another source',
   'chart.drawFailed': 'The chart could not be drawn: {message}',
   'chart.loadFailed': 'The chart renderer could not be loaded: {message}',
+  'chart.noStoredResult': 'No stored result fits this version of the chart yet.',
   'chart.builder.name': 'Chart builder',
   'chart.builder.source': 'Source',
   'chart.builder.cells': 'Cells',

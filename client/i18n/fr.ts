@@ -5,6 +5,7 @@ import { briefingFr } from '../briefing/messages.js';
 import { sharingFr } from '../sharing/messages.js';
 import { adminFr } from '../admin/messages.js';
 import { collabFr } from './collab-fr.js';
+import { resultsFr } from '../results/messages.js';
 
 export const fr: Record<MessageKey, string> = {
   ...authFr,
@@ -12,6 +13,7 @@ export const fr: Record<MessageKey, string> = {
   ...sharingFr,
   ...adminFr,
   ...collabFr,
+  ...resultsFr,
   'app.name': 'Carnet',
   'app.home': 'Tous les carnets',
   'app.language': 'Langue',
@@ -104,6 +106,10 @@ export const fr: Record<MessageKey, string> = {
   'cell.nameIsDataset': '« {name} » est le nom d’un jeu de données : choisissez un autre nom.',
   'cell.nameInvalid': '« {name} » n’est pas un nom valide : lettres, chiffres et _, sans chiffre au début, et pas un mot-clé SQL.',
   'cell.deleteReferenced': 'La cellule « {name} » est lue par {cells}. La supprimer quand même ?',
+  'cell.deleteCharts': 'La cellule « {name} » est lue par {count} graphiques : ils n’auront plus de source. La supprimer quand même ?',
+  'cell.deleteChartsOne': 'La cellule « {name} » est lue par 1 graphique : il n’aura plus de source. La supprimer quand même ?',
+  'cell.deleteReferencedCharts': 'La cellule « {name} » est lue par {cells} et par {count} graphiques. La supprimer quand même ?',
+  'cell.deleteReferencedChartsOne': 'La cellule « {name} » est lue par {cells} et par 1 graphique. La supprimer quand même ?',
   'cell.nameRequired': 'La cellule « {name} » est lue par {cells} : elle doit garder un nom.',
   'cell.kindReferenced': 'La cellule « {name} » est lue par {cells}. En cellule de texte, elle perd son nom et ces cellules échoueront. La transformer quand même ?',
 
@@ -198,6 +204,7 @@ export const fr: Record<MessageKey, string> = {
   'chart.pickSource': 'Autre source',
   'chart.drawFailed': 'Le graphique n’a pas pu être dessiné : {message}',
   'chart.loadFailed': 'Le moteur de graphiques n’a pas pu être chargé : {message}',
+  'chart.noStoredResult': 'Aucun résultat enregistré ne correspond encore à cette version du graphique.',
   'chart.builder.name': 'Éditeur du graphique',
   'chart.builder.source': 'Source',
   'chart.builder.cells': 'Cellules',

@@ -28,6 +28,7 @@ import { NotebookMarkingsView } from '../markings/notebook-markings.js';
 import { CollabFeatures } from '../collab/collab-features.js';
 import { loadAccess, type NotebookAccess } from '../sharing/access.js';
 import { setCurrentAccess } from '../sharing/current.js';
+import { chartsReading } from '../charts/chart-source.js';
 import { openShareDialog } from '../sharing/share-dialog.js';
 import '../sharing/sharing.css';
 
@@ -268,10 +269,11 @@ export class NotebookView implements View {
     const cell = ctx.doc.cell(id);
     if (!cell) return;
     const readers = ctx.doc.readersOf(id);
-    if (readers.length > 0) {
+    const charts = chartsReading(ctx.doc, id);
+    if (readers.length > 0 || charts.length > 0) {
       const ok = await confirmDialog({
         title: t('cell.delete'),
-        message: t('cell.deleteReferenced', { name: cell.name ?? '', cells: readers.map((r) => r.name ?? '?').join(', ') }),
+        message: deleteWarning(cell.name ?? '', readers.map((r) => r.name ?? '?'), charts.length),
         confirm: t('dialog.delete'),
         danger: true,
       });
@@ -360,4 +362,12 @@ export class NotebookView implements View {
         return;
     }
   }
+}
+
+/** What deleting SQL cell `name` breaks: the SQL cells that read it by name, and how many charts. */
+function deleteWarning(name: string, cells: readonly string[], charts: number): string {
+  if (cells.length === 0) return charts === 1 ? t('cell.deleteChartsOne', { name }) : t('cell.deleteCharts', { name, count: charts });
+  const list = cells.join(', ');
+  if (charts === 0) return t('cell.deleteReferenced', { name, cells: list });
+  return charts === 1 ? t('cell.deleteReferencedChartsOne', { name, cells: list }) : t('cell.deleteReferencedCharts', { name, cells: list, count: charts });
 }

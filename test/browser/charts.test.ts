@@ -188,6 +188,33 @@ describe.skipIf(skipReason() !== null)('charts in the browser', () => {
     expect(h.external).toEqual([]);
   });
 
+  it('warns before deleting its source, names the deleted source at the chart, and draws again from another', async () => {
+    const sql = sqlCells(page).nth(1);
+    const name = await sql.locator('.cell-name').inputValue();
+    const map = chartCells(page).nth(1);
+    await sql.hover();
+    await sql.getByTestId('delete-cell').click();
+    // Deleting asks first, naming what reads the cell: the chart.
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor({ timeout: 5_000 });
+    expect(await dialog.textContent()).toContain(`Cell “${name}” is read by 1 chart`);
+    await dialog.locator('button.danger').click();
+    const problems = map.getByTestId('chart-problems');
+    await eventually('the missing source named at the chart', async () => ((await problems.textContent()) ?? '').includes(`“${name}” no longer exists`), 15_000);
+    expect(await map.locator('.chart-canvas svg').count()).toBe(0);
+    // The server agrees, naming the cell, with a 400.
+    const res = await fetch(`${h.baseUrl}/api/notebooks/${notebookId}/cells/${await map.getAttribute('data-cell-id')}/run`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ width: 600 }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(`"${name}"`);
+    // Pick another source there: the chart reads it.
+    await map.getByTestId('chart-source-picker').selectOption('cities');
+    await eventually('the chart pointed at the dataset', async () => ((await map.getByTestId('chart-summary').textContent()) ?? '').includes('from cities'), 15_000);
+    // …and draws again from it: marks, and the message gone.
+    await eventually('the chart drawn from cities', async () => (await marks(map, 'dot').count()) > 5 && (await problems.isHidden()), 30_000);
+  });
+
   async function countRows(dataset: string): Promise<number> {
     const res = await fetch(`${h.baseUrl}/api/query`, {
       method: 'POST',
