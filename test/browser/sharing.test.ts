@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Harness, skipReason } from './harness.js';
-import { cellText, eventually, sqlCells } from './helpers.js';
+import { cellText, eventually, sqlCells, typeInCell } from './helpers.js';
 
 const skip = skipReason() !== null;
 const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -144,6 +144,54 @@ describe.skipIf(skip)('sharing a notebook', () => {
     } finally {
       analyst.off('request', onRequest);
     }
+  });
+
+  it('a viewer sees a chart as it was drawn, and nothing runs: not on open, resize or a co-editor\'s change', async () => {
+    const made = await admin.evaluate(async () => {
+      const n = await fetch('/api/notebooks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Chart for readers' }) });
+      return ((await n.json()) as { id: string }).id;
+    });
+    await admin.goto(`${h.baseUrl}/n/${made}`);
+    await admin.getByTestId('add-sql').click();
+    const sql = sqlCells(admin).first();
+    await typeInCell(admin, sql, 'SELECT nationality, count(*) n FROM persons GROUP BY 1');
+    await admin.keyboard.press('Control+Enter');
+    await sql.getByTestId('row-count').waitFor({ timeout: 30_000 });
+    await sql.getByTestId('chart-this').click();
+    await admin.locator('.cell.chart .chart-canvas svg g[aria-label="bar"] > *').first().waitFor({ timeout: 30_000 });
+    const shared = await admin.evaluate(
+      async (id) => (await fetch(`/api/notebooks/${id}/sharing`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ shares: [{ kind: 'user', name: 'bob', role: 'viewer' }] }) })).status,
+      made,
+    );
+    expect(shared).toBe(200);
+
+    const runs: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST' && /\/run$/.test(r.url())) runs.push(r.url());
+    };
+    analyst.on('request', onRequest);
+    try {
+      await analyst.goto(`${h.baseUrl}/n/${made}`);
+      const chart = analyst.locator('.cell.chart').first();
+      await chart.locator('.chart-canvas svg g[aria-label="bar"] > *').first().waitFor({ timeout: 30_000 });
+      expect(await chart.getByTestId('chart-run').count()).toBe(0);
+      await chart.getByTestId('chart-code-toggle').click();
+      expect(await chart.locator('.chart-code .cm-content').getAttribute('contenteditable')).toBe('false');
+      await chart.getByTestId('chart-builder-toggle').click();
+      expect(await chart.getByTestId('cb-mark').isDisabled()).toBe(true);
+      await analyst.setViewportSize({ width: 700, height: 800 });
+      await analyst.setViewportSize({ width: 1400, height: 800 });
+      // The owner changes the mark: the viewer's chart follows from the owner's run.
+      await admin.locator('.cell.chart').first().getByTestId('cb-mark').selectOption('dot');
+      await chart.locator('.chart-canvas svg g[aria-label="dot"] > *').first().waitFor({ timeout: 30_000 });
+      expect(runs).toEqual([]);
+    } finally {
+      analyst.off('request', onRequest);
+    }
+    await admin.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(admin).first().waitFor();
+    await analyst.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(analyst).first().waitFor();
   });
 
   it('made editor by the owner, the analyst runs a cell after a reload', async () => {

@@ -49,9 +49,11 @@ export function authRoutes(auth: Auth, opts: SessionOptions = {}) {
       clearSessionCookie(c);
       return c.json({ ok: true });
     })
-    .get('/me', (c) => {
+    .get('/me', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json({ user: c.var.user, auth: auth.required ? c.var.credential.kind : 'off' });
+      // `sso`: the account signs in through the identity provider and has no password to change.
+      const stored = c.var.credential.kind === 'local' ? undefined : await auth.users.byId(c.var.user.id);
+      return c.json({ user: { ...c.var.user, sso: stored?.source !== undefined }, auth: auth.required ? c.var.credential.kind : 'off' });
     })
     .post('/password', async (c) => {
       const where = 'POST /api/auth/password';
