@@ -6,6 +6,7 @@
 import { authEn } from '../auth/messages.js';
 import { briefingEn } from '../briefing/messages.js';
 import { sharingEn } from '../sharing/messages.js';
+import { markingsEn } from '../markings/messages.js';
 import { adminEn } from '../admin/messages.js';
 import { collabEn } from './collab-en.js';
 import { resultsEn } from '../results/messages.js';
@@ -14,6 +15,7 @@ export const en = {
   ...authEn,
   ...briefingEn,
   ...sharingEn,
+  ...markingsEn,
   ...adminEn,
   ...collabEn,
   ...resultsEn,

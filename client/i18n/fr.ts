@@ -3,6 +3,7 @@ import type { MessageKey } from './en.js';
 import { authFr } from '../auth/messages.js';
 import { briefingFr } from '../briefing/messages.js';
 import { sharingFr } from '../sharing/messages.js';
+import { markingsFr } from '../markings/messages.js';
 import { adminFr } from '../admin/messages.js';
 import { collabFr } from './collab-fr.js';
 import { resultsFr } from '../results/messages.js';
@@ -11,6 +12,7 @@ export const fr: Record<MessageKey, string> = {
   ...authFr,
   ...briefingFr,
   ...sharingFr,
+  ...markingsFr,
   ...adminFr,
   ...collabFr,
   ...resultsFr,

@@ -2,16 +2,21 @@
  * The notebook's classification marking on screen: a banner at the top and the bottom
  * of the notebook and a badge on each cell with its latest result's marking. Refreshed
  * from the server whenever a run record changes (ours or another participant's), since
- * a run can raise the notebook's marking.
+ * a run can raise the notebook's marking. Its owner (and administrators) find a
+ * "Change marking…" control beside the top banner; their raise shows at once here, and
+ * for the others at their next refresh.
  */
 import { h } from '../ui/dom.js';
+import { t } from '../i18n/index.js';
 import type { RuntimeStore } from '../notebook/runtime.js';
 import { getNotebookMarkings, type NotebookMarkings, type ShownMarking } from './api.js';
+import { openRaiseDialog } from './raise-dialog.js';
 import './markings.css';
 
 export class NotebookMarkingsView {
   private current: NotebookMarkings | null = null;
   private readonly banners: HTMLElement[] = [];
+  private readonly raiseButtons: HTMLButtonElement[] = [];
   private readonly badges = new Map<string, Set<HTMLElement>>();
   private signature = '';
   private timer = 0;
@@ -27,12 +32,25 @@ export class NotebookMarkingsView {
     void this.refresh();
   }
 
-  /** A banner element (top or bottom); kept up to date. */
+  /** A banner element (top or bottom); kept up to date. The top one carries the owner's "Change marking…". */
   banner(where: 'top' | 'bottom'): HTMLElement {
     const el = h('div', { class: `marking-banner marking-${where}`, role: 'note', 'data-testid': `marking-banner-${where}`, hidden: true });
     this.banners.push(el);
     this.paint(el, this.current?.marking);
-    return el;
+    if (where === 'bottom') return el;
+    // Beside the banner, not inside it: the banner's text stays the marking alone.
+    const button = h('button', { type: 'button', class: 'marking-raise', 'data-testid': 'marking-change', title: t('markings.changeTitle'), hidden: true }, t('markings.change'));
+    button.addEventListener('click', () => this.openRaise());
+    this.raiseButtons.push(button);
+    this.paintButton(button);
+    return h('div', { class: 'marking-bar marking-top' }, el, button);
+  }
+
+  /** Opens the owner's dialog for the marking as last fetched. */
+  openRaise(): void {
+    const current = this.current;
+    if (!current?.canRaise) return;
+    openRaiseDialog({ notebookId: this.notebookId, current, onSaved: (next) => this.show(next) });
   }
 
   /** A badge for one cell's header; forgotten when `release` is called. */
@@ -89,9 +107,20 @@ export class NotebookMarkingsView {
     return parts.join('|');
   }
 
+  /** Shows markings the server just answered (after a raise), without fetching again. */
+  private show(next: NotebookMarkings): void {
+    this.current = next;
+    this.render();
+  }
+
   private render(): void {
+    for (const b of this.raiseButtons) this.paintButton(b);
     for (const el of this.banners) this.paint(el, this.current?.marking);
     for (const [id, set] of this.badges) for (const el of set) this.paint(el, this.current?.cells.get(id));
+  }
+
+  private paintButton(button: HTMLButtonElement): void {
+    button.hidden = !this.current?.canRaise;
   }
 
   private paint(el: HTMLElement, m: ShownMarking | undefined): void {

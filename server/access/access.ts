@@ -104,13 +104,17 @@ export async function createAccess(opts: AccessOptions) {
     },
 
     /**
-     * A notebook's marking: the highest of its cells' results, or its owner's
-     * classification when that is higher — never lower than what its results show.
+     * A notebook's marking: the highest of the file's classification, the marking its owner
+     * raised it to (server-side, see Sharing.setRaised) and its cells' results — never lower
+     * than what its results show, whatever the file or the owner says.
      */
-    notebookMarking(classification: string | undefined, cells: Iterable<Marking | undefined>): Marking {
-      const raised = classification?.trim() ? { level: classification.replace(/\s+/g, ' ').trim(), compartments: [] } : undefined;
-      return highest(levels, [raised, ...cells]) ?? lowest();
+    notebookMarking(classification: string | undefined, cells: Iterable<Marking | undefined>, raised?: Marking): Marking {
+      const fromFile = classification?.trim() ? { level: classification.replace(/\s+/g, ' ').trim(), compartments: [] } : undefined;
+      return highest(levels, [fromFile, raised, ...cells]) ?? lowest();
     },
+
+    /** The lowest level, no compartment: what an unmarked notebook or result is. */
+    lowest,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Opening a notebook follows clearance: its marking is the highest of its owner's
- * classification and its cells' latest run markings (`notebookMarking`), and a user whose
+ * Opening a notebook follows clearance: its marking is the highest of the file's
+ * classification, the marking its owner raised it to (kept server-side with its sharing)
+ * and its cells' latest run markings (`notebookMarking`), and a user whose
  * clearance does not cover it cannot open it — the collaboration websocket refuses the
  * upgrade, the marking route answers 403, and the home list leaves it out.
  */
@@ -14,21 +15,32 @@ import { canEditRole, type RoleSubject } from './notebook-role.js';
 import { assertMayRead } from './result-guard.js';
 import type { Sharing } from './sharing.js';
 
-/** What deciding about a notebook needs: its classification and its latest runs. */
+/** What deciding about a notebook needs: its classification, its owner's raise and its latest runs. */
 export interface NotebookSource {
   classification(id: NotebookId): Promise<string | undefined>;
   latestRuns(id: NotebookId): Promise<Record<string, { marking?: Marking }>>;
+  /** The marking the owner raised the notebook to; absent: no raise is known to this source. */
+  raised?(id: NotebookId): Promise<Marking | undefined>;
 }
 
-/** A NotebookSource over the server's live documents and run log. */
-export function notebookSource(deps: { docs: { read(id: NotebookId): Promise<{ meta: { classification?: string } }> }; runs: { latest(id: NotebookId): Promise<Record<string, { marking?: Marking }>> } }): NotebookSource {
-  return { classification: async (id) => (await deps.docs.read(id)).meta.classification, latestRuns: (id) => deps.runs.latest(id) };
+/** A NotebookSource over the server's live documents, run log and (when given) sharing state. */
+export function notebookSource(deps: {
+  docs: { read(id: NotebookId): Promise<{ meta: { classification?: string } }> };
+  runs: { latest(id: NotebookId): Promise<Record<string, { marking?: Marking }>> };
+  sharing?: Pick<Sharing, 'raisedOf'>;
+}): NotebookSource {
+  const { sharing } = deps;
+  return {
+    classification: async (id) => (await deps.docs.read(id)).meta.classification,
+    latestRuns: (id) => deps.runs.latest(id),
+    ...(sharing ? { raised: (id: NotebookId) => sharing.raisedOf(id) } : {}),
+  };
 }
 
 /** The marking of notebook `id` as it stands now. */
 export async function markingOfNotebook(access: Access, source: NotebookSource, id: NotebookId): Promise<Marking> {
-  const [classification, runs] = await Promise.all([source.classification(id), source.latestRuns(id)]);
-  return access.notebookMarking(classification, Object.values(runs).map((r) => r.marking));
+  const [classification, runs, raised] = await Promise.all([source.classification(id), source.latestRuns(id), source.raised?.(id)]);
+  return access.notebookMarking(classification, Object.values(runs).map((r) => r.marking), raised);
 }
 
 /** Throws 403 naming the marking when `user` is not cleared for notebook `id`. */
@@ -59,6 +71,8 @@ export function authorizeNotebook(
   inner: (req: IncomingMessage) => Promise<CollabIdentity | null>,
   roles?: UpgradeRoles,
 ): (req: IncomingMessage) => Promise<CollabIdentity | null> {
+  // The websocket's source may have been built before the sharing state: the roles carry it.
+  const withRaise: NotebookSource = source.raised || !roles ? source : { ...source, raised: (id) => roles.sharing.raisedOf(id) };
   return async (req) => {
     let identity = await inner(req);
     // No session nor token: 401, so a client can tell "sign in" from "not shared with you".
@@ -75,7 +89,7 @@ export function authorizeNotebook(
     if (!access.enforced) return identity;
     let marking: Marking;
     try {
-      marking = await markingOfNotebook(access, source, id as NotebookId);
+      marking = await markingOfNotebook(access, withRaise, id as NotebookId);
     } catch {
       return identity;
     }
@@ -83,18 +97,22 @@ export function authorizeNotebook(
   };
 }
 
-/** The notebooks of a listing that `user` may open, in order (the home list). */
+/**
+ * The notebooks of a listing that `user` may open, in order (the home list). `source` is
+ * the latest runs alone (no raise considered) or a NotebookSource's runs and raises.
+ */
 export async function openableNotebooks<N extends { id: NotebookId; classification?: string | undefined }>(
   access: Access | undefined,
-  latestRuns: NotebookSource['latestRuns'],
+  source: NotebookSource['latestRuns'] | Pick<NotebookSource, 'latestRuns' | 'raised'>,
   user: Subject,
   list: readonly N[],
 ): Promise<N[]> {
   if (!access?.enforced) return [...list];
+  const { latestRuns, raised } = typeof source === 'function' ? { latestRuns: source, raised: undefined } : source;
   const out: N[] = [];
   for (const n of list) {
-    const runs = await latestRuns(n.id);
-    const marking = access.notebookMarking(n.classification, Object.values(runs).map((r) => r.marking));
+    const [runs, raise] = await Promise.all([latestRuns(n.id), raised?.(n.id)]);
+    const marking = access.notebookMarking(n.classification, Object.values(runs).map((r) => r.marking), raise);
     if (await access.mayRead(user, marking)) out.push(n);
   }
   return out;

@@ -1,5 +1,5 @@
 export { createAccess, accessDirOf, type Access, type AccessOptions, type Subject } from './access.js';
-export { requestScope, markingHook, markingHeader, exportScope } from './request.js';
+export { requestScope, markingHook, markingHeader, exportScope, exportMarkingHook } from './request.js';
 export { accessRoutes } from './routes.js';
 export { assertMayRead, assertMayReadResult, visibleRuns } from './result-guard.js';
 export * from './levels.js';

@@ -5,9 +5,12 @@
  */
 import type { AuditActor } from '../audit/index.js';
 import { AUDIT_DATASET, auditDataset } from '../audit/dataset.js';
+import type { NotebookId } from '../../core/ids.js';
+import { exportMarking } from '../export/marking.js';
 import { scopeOf, type DatasetScope } from '../notebooks/scope.js';
 import type { Access } from './access.js';
-import { markingText, type Marking } from './levels.js';
+import { markingOfNotebook, type NotebookSource } from './authorize-notebook.js';
+import { markingText, rankOf, type Marking } from './levels.js';
 
 type Listed = ReadonlyArray<{ name: string; relation: string; readPaths: string[]; error?: string }>;
 
@@ -45,3 +48,16 @@ export async function markingHeader(access: Access | undefined, datasets: readon
  * audited under.
  */
 export const exportScope = (access: Access, user: { name: string; role: string }) => (_actor: AuditActor, list: Listed) => requestScope(access, user, list);
+
+/**
+ * For the export layer: the marking an export of a notebook carries, as text — the
+ * notebook's marking (file, owner's raise, results), or undefined for a notebook left
+ * unmarked (see exportMarking).
+ */
+export function exportMarkingHook(access: Access, source: NotebookSource): (id: NotebookId) => Promise<string | undefined> {
+  return async (id) => {
+    const [classification, marking] = await Promise.all([source.classification(id), markingOfNotebook(access, source, id)]);
+    const lowest = marking.compartments.length === 0 && rankOf(access.levels, marking.level) === 0;
+    return exportMarking(classification, { text: markingText(marking), lowest });
+  };
+}

@@ -1,17 +1,21 @@
 /**
  * `/api/access`: the configured levels and one's own clearance (everyone), dataset
- * markings and user clearances (administrators), and a notebook's marking.
+ * markings and user clearances (administrators), a notebook's marking, and its owner's
+ * raise of that marking.
  */
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../http/deps.js';
 import { jsonObject } from '../http/body.js';
 import { currentUser, requestActor } from '../http/session.js';
 import { parseNotebookId } from '../notebooks/store.js';
+import type { NotebookId } from '../../core/ids.js';
 import { BadRequestError, CarnetError, NotFoundError } from '../errors.js';
 import type { Access } from './access.js';
-import { levelColours, markingText, type Marking } from './levels.js';
+import { canonicalCompartments, canonicalLevel, levelColours, markingText, type Marking } from './levels.js';
 import { assertMayRead } from './result-guard.js';
-import { roleRefusal } from './notebook-guard.js';
+import { requireNotebookRole, roleRefusal } from './notebook-guard.js';
+import { notebookSource } from './authorize-notebook.js';
+import type { NotebookRole } from './notebook-role.js';
 
 function requireAdmin(c: Context, what: string): void {
   if (currentUser(c).role !== 'admin') throw new CarnetError(`${what}: only an administrator may do this`, 403);
@@ -24,6 +28,15 @@ function markingBody(body: Record<string, unknown>, where: string): { level: str
   if (typeof level !== 'string' || !level.trim()) throw new BadRequestError(`${where}: "level" must be a level label`);
   if (!Array.isArray(compartments) || compartments.some((x) => typeof x !== 'string')) throw new BadRequestError(`${where}: "compartments" must be a list of names`);
   return { level, compartments: compartments as string[] };
+}
+
+/** Reads a raise's body: `{level, compartments?}`, or `{level: null}` to drop the raise. */
+function raiseBody(body: Record<string, unknown>, where: string): { level: string; compartments: string[] } | null {
+  if (body.level === null) {
+    for (const key of Object.keys(body)) if (key !== 'level') throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected only level: null to drop the raise)`);
+    return null;
+  }
+  return markingBody(body, where);
 }
 
 /** A marking as the client shows it: text and banner colours. */
@@ -42,6 +55,15 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
       if (e instanceof Error && !(e instanceof CarnetError) && /is not a (level|compartment)/.test(e.message)) throw new BadRequestError(e.message);
       throw e;
     }
+  };
+  const guard = { sharing: deps.sharing, access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  /** The notebook's marking for `role`: the banner, each cell's badge, the raise and whether they may change it. */
+  const notebookView = async (id: NotebookId, role: NotebookRole) => {
+    const [data, runs, raised] = await Promise.all([deps.docs.read(id), deps.runs.latest(id), deps.sharing.raisedOf(id)]);
+    const cells: Record<string, ReturnType<typeof shownMarking>> = {};
+    for (const [cellId, run] of Object.entries(runs)) if (run.marking) cells[cellId] = shownMarking(access, run.marking);
+    const marking = access.notebookMarking(data.meta.classification, Object.values(runs).map((r) => r.marking), raised);
+    return { marking, view: { marking: shownMarking(access, marking), cells, raised: raised ?? null, canRaise: role === 'owner' } };
   };
   return new Hono()
     .get('/levels', async (c) => {
@@ -75,12 +97,25 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
       if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
       const role = await deps.sharing.roleOf(currentUser(c), id);
       if (role === null) throw roleRefusal(id, role, 'viewer', 'reading its marking');
-      const data = await deps.docs.read(id);
-      const runs = await deps.runs.latest(id);
-      const cells: Record<string, ReturnType<typeof shownMarking>> = {};
-      for (const [cellId, run] of Object.entries(runs)) if (run.marking) cells[cellId] = shownMarking(access, run.marking);
-      const marking = access.notebookMarking(data.meta.classification, Object.values(runs).map((r) => r.marking));
+      const { marking, view } = await notebookView(id, role);
       await assertMayRead(access, currentUser(c), `notebook "${id}"`, marking);
-      return c.json({ marking: shownMarking(access, marking), cells });
+      return c.json(view);
+    })
+    .put('/notebooks/:id/marking', async (c) => {
+      const id = parseNotebookId(c.req.param('id'));
+      const where = `PUT /api/access/notebooks/${id}/marking`;
+      const user = currentUser(c);
+      // The owner (or an administrator) raises; they must be cleared for the notebook as it stands.
+      const role = await requireNotebookRole(guard, user, id, 'owner', 'changing its marking');
+      const m = raiseBody(await jsonObject(c, where), where);
+      if (m) {
+        const wanted = await guarded(where, async () => ({ level: canonicalLevel(access.levels, m.level, where), compartments: canonicalCompartments(access.levels, m.compartments, where) }));
+        // Nobody marks a notebook above what they could read: they would lock themselves out.
+        if (!(await access.mayRead(user, wanted))) {
+          throw new CarnetError(`${where}: ${markingText(wanted)} is above your clearance; you can mark a notebook only up to what you may read`, 403);
+        }
+      }
+      await guarded(where, () => deps.sharing.setRaised(requestActor(c), id, m));
+      return c.json((await notebookView(id, role)).view);
     });
 }

@@ -47,6 +47,11 @@ export interface ExportDeps extends RunCellDeps {
   chromium?: string;
   /** The datasets `actor` may read (server/access); default all of them. */
   scopeFor?: (actor: AuditActor, datasets: Awaited<ReturnType<Catalog['list']>>) => Promise<DatasetScope>;
+  /**
+   * The notebook's marking as text (file classification, owner's raise, results; server/access
+   * exportMarkingHook); undefined: unmarked. Default: the file's classification alone.
+   */
+  notebookMarking?: (id: NotebookId) => Promise<string | undefined>;
 }
 
 export interface ExportedFile {
@@ -115,9 +120,11 @@ export async function prepareBriefing(
   }
 
   const evidence = await collectEvidence(deps, scope, data, runs, { maxRows: options.maxRows, dataDir: deps.catalog.dataDir, stale });
+  // The briefing is laid out at the notebook's marking, which may stand above its file's.
+  const marking = deps.notebookMarking ? await deps.notebookMarking(notebookId) : undefined;
   const briefing = buildBriefing({
     notebookId,
-    notebook: data,
+    notebook: marking === undefined ? data : { ...data, meta: { ...data.meta, classification: marking } },
     evidence,
     datasets: datasetFacts(datasets),
     export: {
@@ -158,7 +165,7 @@ export async function exportNotebook(
       );
     }
   };
-  check(markingOf((await deps.read(notebookId)).meta.classification));
+  check(deps.notebookMarking ? await deps.notebookMarking(notebookId) : markingOf((await deps.read(notebookId)).meta.classification));
   const chromium = req.format === 'pdf' ? (deps.chromium ?? chromiumPath()) : undefined;
 
   const options: Partial<BriefingOptions> = { code: req.code === true, provenance: req.provenance !== false };

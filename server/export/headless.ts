@@ -17,7 +17,7 @@ import { RunEvents } from '../notebooks/run-events.js';
 import { InFlight } from '../notebooks/in-flight.js';
 import { NotFoundError, BadRequestError } from '../errors.js';
 import type { ExportDeps } from './export-notebook.js';
-import { createAccess, markingHook } from '../access/index.js';
+import { createAccess, createSharing, exportMarkingHook, markingHook, notebookSource } from '../access/index.js';
 
 export interface Headless {
   workspace: Workspace;
@@ -43,19 +43,24 @@ export async function openHeadless(config: Config, log: (msg: string) => void = 
     defaultTimeoutMs: config.timeoutMs,
   });
   const notebooks = new NotebookStore(workspace.notebooksDir, workspace.trashDir);
+  const access = await createAccess({ stateDir: workspace.stateDir, enforce: true, audit });
+  const sharing = await createSharing({ stateDir: workspace.stateDir, enforce: true, levels: access.levels });
+  const runs = new RunLog(join(workspace.stateDir, 'runs'));
   const deps: ExportDeps = {
     catalog,
     engine,
     audit,
     results: new ResultStore(join(workspace.stateDir, 'results')),
-    runs: new RunLog(join(workspace.stateDir, 'runs')),
+    runs,
     events: new RunEvents(),
     inFlight: new InFlight(),
     read: (id) => notebooks.read(id),
     rowCap: config.rowCap,
     timeoutMs: config.timeoutMs,
     // Runs from the CLI carry markings too, or their stored results would lose them.
-    marking: markingHook(await createAccess({ stateDir: workspace.stateDir, enforce: true, audit })),
+    marking: markingHook(access),
+    // Exports from the CLI carry the notebook's marking as the server computes it (owner's raise included).
+    notebookMarking: exportMarkingHook(access, notebookSource({ docs: { read: (id) => notebooks.read(id) }, runs, sharing })),
   };
   return {
     workspace,

@@ -9,7 +9,7 @@ export { safeMarkdown } from './markdown-safe.js';
 export { renderNarrative } from './narrative.js';
 export { renderPdf, chromiumPath, ChromiumMissingError, DEFAULT_CHROMIUM, type PdfOptions, type PrintedPdf } from './pdf.js';
 export { chartFigure, drawFigure } from './figures.js';
-export { MARKING_LEVELS, DEFAULT_CONFIRM_ABOVE, markingOf, markingRank, needsConfirmation, confirmAboveFrom, markingColours } from './marking.js';
+export { MARKING_LEVELS, DEFAULT_CONFIRM_ABOVE, markingOf, markingRank, needsConfirmation, confirmAboveFrom, markingColours, exportMarking } from './marking.js';
 export { engineVersion } from './engine-version.js';
 export { carnetVersion } from './version.js';
 export { zipStore, type ZipEntry } from './zip.js';

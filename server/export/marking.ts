@@ -68,3 +68,16 @@ export function confirmAboveFrom(env: NodeJS.ProcessEnv = process.env): string {
 export function markingColours(marking: string): { background: string; text: string } {
   return COLOURS[key(marking)] ?? COLOURS['TRES SECRET']!;
 }
+
+/**
+ * The marking an export carries, given the notebook's marking as the server computes it
+ * (the highest of the file's classification, the owner's raise and the results read;
+ * `lowest`: it is the lowest level with no compartment). A notebook whose file names no
+ * classification and that nothing lifted above the lowest level stays unmarked, as it
+ * always was; anything else is exported at the notebook's marking, never below it.
+ */
+export function exportMarking(classification: string | undefined, notebook: { text: string; lowest: boolean }): string | undefined {
+  const fromFile = markingOf(classification);
+  if (fromFile === undefined && notebook.lowest) return undefined;
+  return notebook.text;
+}

@@ -1,7 +1,9 @@
 /**
  * Classification markings in the notebook: with authentication off (everything cleared),
  * a dataset marked SECRET by the administrator's file makes a cell reading it carry a
- * SECRET badge, and raises the banner at the top and bottom of the notebook to SECRET.
+ * SECRET badge, and raises the banner at the top and bottom of the notebook to SECRET. The
+ * owner raises the marking in the "Change marking…" dialog and the banners follow; removing
+ * the raise brings them back to what the results read, never lower.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +32,16 @@ describe.skipIf(skipReason() !== null)('classification markings', () => {
   });
 
   const text = (testId: string) => page.getByTestId(testId).first().textContent();
+  /** Opens the owner's dialog, first answering the collaboration name card if it covers the page. */
+  const openRaise = async () => {
+    if ((await page.getByTestId('name-picker').count()) > 0) {
+      await page.getByTestId('name-input').fill('Olga');
+      await page.getByTestId('name-save').click();
+    }
+    await page.getByTestId('marking-change').click();
+    await page.getByTestId('raise-dialog').getByTestId('raise-level').waitFor();
+    return page.getByTestId('raise-dialog');
+  };
 
   it('shows the lowest level on a notebook with no marked run', async () => {
     await eventually('the top banner', async () => (await text('marking-banner-top')) === 'NON PROTÉGÉ');
@@ -53,6 +65,31 @@ describe.skipIf(skipReason() !== null)('classification markings', () => {
     await page.reload();
     await eventually('the top banner', async () => (await text('marking-banner-top')) === 'SECRET');
     await eventually('the cell badge', async () => (await sqlCells(page).first().getByTestId('cell-marking').textContent()) === 'SECRET');
+    expect(h.external).toEqual([]);
+  });
+
+  it('the owner raises the marking in the dialog, and the banners show the new level at once and after a reload', async () => {
+    const dialog = await openRaise();
+    expect(await dialog.textContent()).toContain('can’t go below what the results read');
+    await dialog.getByTestId('raise-level').selectOption('TRÈS SECRET');
+    await dialog.getByTestId('raise-save').click();
+    await eventually('the top banner', async () => (await text('marking-banner-top')) === 'TRÈS SECRET');
+    expect(await text('marking-banner-bottom')).toBe('TRÈS SECRET');
+    expect(await page.getByTestId('raise-dialog').count()).toBe(0);
+    // The cell keeps its own result's marking.
+    expect(await sqlCells(page).first().getByTestId('cell-marking').textContent()).toBe('SECRET');
+    await page.reload();
+    await eventually('the top banner after a reload', async () => (await text('marking-banner-top')) === 'TRÈS SECRET');
+  });
+
+  it('a raise below the results keeps their marking, and removing the raise returns to it', async () => {
+    const dialog = await openRaise();
+    await dialog.getByTestId('raise-level').selectOption('DIFFUSION RESTREINTE');
+    await dialog.getByTestId('raise-save').click();
+    await eventually('the top banner', async () => (await text('marking-banner-top')) === 'SECRET');
+    await (await openRaise()).getByTestId('raise-remove').click();
+    await eventually('the dialog closed', async () => (await page.getByTestId('raise-dialog').count()) === 0);
+    expect(await text('marking-banner-top')).toBe('SECRET');
     expect(h.external).toEqual([]);
   });
 });

@@ -51,7 +51,8 @@ const sql = (doc: Y.Doc) => cellSource(cellMap(doc, 'c1')!);
 
 describe('history', () => {
   it('saves a version after a pause, crediting who edited, and skips when nothing changed', async () => {
-    const { h, history } = await setup();
+    // A pause long enough that a busy machine does not take one between Ana's and Bruno's edits.
+    const { h, history } = await setup({ pauseMs: 400 });
     const ana = connectClient(h.url, 'nb1', new Y.Doc(), { as: 'ana' });
     const bruno = connectClient(h.url, 'nb1', new Y.Doc(), { as: 'bruno' });
     await Promise.all([synced(ana), synced(bruno)]);

@@ -50,6 +50,7 @@ const ROUTES: Record<string, Guard> = {
   'GET /api/notebooks/:id/versions/:vid': 'notebook',
   'POST /api/notebooks/:id/versions/:vid/restore': 'notebook',
   'GET /api/access/notebooks/:id': 'notebook',
+  'PUT /api/access/notebooks/:id/marking': 'notebook',
   'GET /api/access/datasets': 'admin',
   'PUT /api/access/datasets/:name': 'admin',
   'PUT /api/access/clearances/:user': 'admin',

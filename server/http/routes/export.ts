@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { jsonObject } from '../body.js';
 import { requestActor, currentUser } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
-import { canEditRole, exportScope, markingHook, notebookSource, requireNotebookRole } from '../../access/index.js';
+import { canEditRole, exportMarkingHook, exportScope, markingHook, notebookSource, requireNotebookRole } from '../../access/index.js';
 import type { AuthUser } from '../../auth/index.js';
 import { BadRequestError } from '../../errors.js';
 import {
@@ -33,7 +33,7 @@ export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
   /** The export's services for `user`: their scope is built with their account role. */
   const exportDeps = (user: AuthUser): ExportDeps => ({
     ...deps, ...deps.config, read: (n) => deps.docs.read(n),
-    ...(deps.access ? { scopeFor: exportScope(deps.access, user), marking: markingHook(deps.access) } : {}),
+    ...(deps.access ? { scopeFor: exportScope(deps.access, user), marking: markingHook(deps.access), notebookMarking: exportMarkingHook(deps.access, notebookSource(deps)) } : {}),
     ...opts,
   });
   const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };

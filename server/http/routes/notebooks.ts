@@ -11,7 +11,7 @@ import type { RunEvent } from '../../notebooks/run-events.js';
 import type { CellId } from '../../../core/ids.js';
 import { requestActor, currentUser } from '../session.js';
 import {
-  requestScope, markingHook, markingText, visibleRuns, openableNotebooks, notebookSource, requireNotebookRole,
+  requestScope, markingHook, markingText, visibleRuns, openableNotebooks, notebookSource, requireNotebookRole, markingOfNotebook,
   type NotebookRole,
 } from '../../access/index.js';
 import type { NotebookId } from '../../../core/ids.js';
@@ -40,7 +40,7 @@ export function notebookRoutes(deps: AppDeps) {
         const r = roles.get(n.id);
         return r?.role ? [{ ...n, role: r.role, owner: r.owner }] : [];
       });
-      return c.json({ notebooks: await openableNotebooks(deps.access, (n) => deps.runs.latest(n), user, shared) });
+      return c.json({ notebooks: await openableNotebooks(deps.access, guard.source, user, shared) });
     })
     .post('/', async (c) => {
       const body = await jsonObject(c, 'POST /api/notebooks');
@@ -62,7 +62,8 @@ export function notebookRoutes(deps: AppDeps) {
       const data = await deps.docs.read(id);
       const title = `${data.meta.title} (copy)`.slice(0, MAX_TITLE);
       const copy = await deps.notebooks.create(title, data.cells);
-      await deps.sharing.created(copy, user);
+      // The copy holds the same cells: it starts at its original's marking, not below.
+      await deps.sharing.created(copy, user, deps.access ? await markingOfNotebook(deps.access, guard.source, id) : undefined);
       return c.json({ id: copy, title }, 201);
     })
     .delete('/:id', async (c) => {
