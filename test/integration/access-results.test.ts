@@ -50,12 +50,13 @@ describe('results and notebooks follow clearance', () => {
     expect((await call('admin', 'PUT', '/api/access/clearances/sam', { level: 'SECRET' })).status).toBe(200);
     await writeFile(join(notebooksDir, 'nb.md'), '---\ntitle: Secret one\n---\n\n```sql name=p id=c1\nSELECT count(*) AS n FROM people\n```\n\n```sql name=k id=c2\nSELECT count(*) AS n FROM calls\n```\n');
     await writeFile(join(notebooksDir, 'plain.md'), '---\ntitle: Plain one\n---\n\n```sql name=k id=c1\nSELECT count(*) AS n FROM calls\n```\n');
-    const secret = await call('sam', 'POST', '/api/notebooks/nb/cells/c1/run', {});
-    expect(secret.status).toBe(200);
-    secretResult = ((await secret.json()) as { resultId: string }).resultId;
+    // Ana runs the harmless cell while the notebook is still unmarked; Sam's run then marks it SECRET.
     const plain = await call('ana', 'POST', '/api/notebooks/nb/cells/c2/run', {});
     expect(plain.status).toBe(200);
     plainResult = ((await plain.json()) as { resultId: string }).resultId;
+    const secret = await call('sam', 'POST', '/api/notebooks/nb/cells/c1/run', {});
+    expect(secret.status).toBe(200);
+    secretResult = ((await secret.json()) as { resultId: string }).resultId;
   });
 
   afterAll(async () => {
@@ -79,7 +80,11 @@ describe('results and notebooks follow clearance', () => {
       expect(await message(refused), path).toMatch(/marked SECRET/);
       expect((await call('sam', 'GET', path)).status, path).toBe(200);
     }
-    expect((await call('ana', 'GET', `/api/results/${plainResult}`)).status).toBe(200);
+    // Her own earlier result is the notebook's too, which is SECRET now: reading it is opening it.
+    const closed = await call('ana', 'GET', `/api/results/${plainResult}`);
+    expect(closed.status).toBe(403);
+    expect(await message(closed)).toMatch(/notebook "nb" is marked SECRET/);
+    expect((await call('sam', 'GET', `/api/results/${plainResult}`)).status).toBe(200);
   });
 
   it('a free query result is refused the same way', async () => {
@@ -89,16 +94,17 @@ describe('results and notebooks follow clearance', () => {
     expect((await call('ana', 'GET', `/api/results/${id}`)).status).toBe(403);
   });
 
-  it('the run listing hides the result id and row count of a run the user may not see', async () => {
+  it('the run listing and run events of a notebook marked above one’s clearance are refused', async () => {
     type Runs = { runs: Record<string, { status: string; resultId?: string; rowCount?: number }> };
-    const ana = ((await (await call('ana', 'GET', '/api/notebooks/nb/runs')).json()) as Runs).runs;
-    expect(ana.c1!.status).toBe('ok');
-    expect(ana.c1!.resultId).toBeUndefined();
-    expect(ana.c1!.rowCount).toBeUndefined();
-    expect(ana.c2!.resultId).toBe(plainResult);
+    for (const path of ['/api/notebooks/nb/runs', '/api/notebooks/nb/events']) {
+      const refused = await call('ana', 'GET', path);
+      expect(refused.status, path).toBe(403);
+      expect(await message(refused), path).toMatch(/notebook "nb" is marked SECRET/);
+    }
     const sam = ((await (await call('sam', 'GET', '/api/notebooks/nb/runs')).json()) as Runs).runs;
     expect(sam.c1!.resultId).toBe(secretResult);
     expect(sam.c1!.rowCount).toBe(1);
+    expect(sam.c2!.resultId).toBe(plainResult);
   });
 
   it('an uncleared user cannot open the notebook: marking route 403, hidden from the list', async () => {

@@ -99,7 +99,10 @@ describe('dataset clearance', () => {
     expect(decodeURIComponent(ok.headers.get('X-Carnet-Marking') ?? '')).toBe('SECRET // ALPHA');
     const runs = (await t.deps.runs.latest('nb' as NotebookId)) as Record<string, { marking?: unknown }>;
     expect(runs.c1!.marking).toEqual({ level: 'SECRET', compartments: ['ALPHA'] });
-    expect((await call('ana', 'POST', '/api/notebooks/nb/cells/c2/run', {})).status).toBe(200);
+    // The notebook is now SECRET // ALPHA: running even its harmless cell is opening it.
+    const closed = await call('ana', 'POST', '/api/notebooks/nb/cells/c2/run', {});
+    expect(closed.status).toBe(403);
+    expect(((await closed.json()) as { error: { message: string } }).error.message).toMatch(/notebook "nb" is marked SECRET/);
     const nb = (await (await call('sam', 'GET', '/api/access/notebooks/nb')).json()) as { marking: { label: string } };
     expect(nb.marking.label).toBe('SECRET // ALPHA');
   });

@@ -19,8 +19,6 @@ import type { AuthUser } from '../../auth/index.js';
 
 const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TITLE = 200;
-/** Runs and run listings apply clearance result by result (scope, visibleRuns), not to the whole notebook. */
-const BY_RESULT = { clearance: false };
 
 /** Notebooks: list, create, rename, duplicate, delete (to the trash), run a cell, latest runs. */
 export function notebookRoutes(deps: AppDeps) {
@@ -75,12 +73,12 @@ export function notebookRoutes(deps: AppDeps) {
     })
     .get('/:id/runs', async (c) => {
       const user = currentUser(c);
-      const id = await notebook(c.req.param('id'), user, 'viewer', 'reading its runs', BY_RESULT);
+      const id = await notebook(c.req.param('id'), user, 'viewer', 'reading its runs');
       return c.json({ runs: await visibleRuns(deps.access, user, await deps.runs.latest(id)) });
     })
     .get('/:id/events', async (c) => {
       const user = currentUser(c);
-      const id = await notebook(c.req.param('id'), user, 'viewer', 'following its runs', BY_RESULT);
+      const id = await notebook(c.req.param('id'), user, 'viewer', 'following its runs');
       /**
        * An event as this user may see it: a finished run they are not cleared for loses its
        * result id and row count, as in GET /runs. Null once the notebook is no longer shared with them.
@@ -122,7 +120,7 @@ export function notebookRoutes(deps: AppDeps) {
       });
     })
     .post('/:id/cells/:cellId/run', async (c) => {
-      const id = await notebook(c.req.param('id'), currentUser(c), 'editor', 'running a cell', BY_RESULT);
+      const id = await notebook(c.req.param('id'), currentUser(c), 'editor', 'running a cell');
       const cellId = c.req.param('cellId');
       if (!CELL_ID.test(cellId)) throw new BadRequestError(`invalid cell id "${cellId.slice(0, 40)}"`);
       const body = await jsonObject(c, `run cell ${cellId}`);

@@ -20,8 +20,9 @@ export function resultRoutes(deps: AppDeps) {
   const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
   const mayRead = async (user: AuthUser, r: StoredResult): Promise<void> => {
     if (r.notebookId !== undefined) {
-      // The result's own marking is checked below, as for the run listing (visibleRuns).
-      await requireNotebookRole(guard, user, r.notebookId, 'viewer', 'reading its results', { clearance: false });
+      // Reading a notebook's result is opening the notebook: its role and its marking (which
+      // its owner may have raised above the results'); the result's own marking is checked below too.
+      await requireNotebookRole(guard, user, r.notebookId, 'viewer', 'reading its results');
     } else if (r.userId !== undefined) {
       if (r.userId !== user.id) throw new CarnetError(`result "${r.id}" is the result of another user's query: only they may read it`, 403);
     } else if (user.role !== 'admin') {
