@@ -7,7 +7,7 @@ import { h } from '../ui/dom.js';
 import { t } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import type { View } from '../view.js';
-import { setupAdmin } from './api.js';
+import { fetchProviders, oidcLoginHref, setupAdmin } from './api.js';
 import { setSignedIn, setSignedOut } from './state.js';
 import { field, input, messageLine } from './form.js';
 
@@ -23,6 +23,11 @@ export class SetupView implements View {
     this.element = h('section', { class: 'auth-page' }, card);
     if (!token) {
       card.append(h('p', { class: 'auth-message', 'data-testid': 'setup-no-token' }, t('auth.setup.noToken')));
+      // With single sign-on, members of the provider's administrator groups need no link.
+      void fetchProviders().then((p) => {
+        if (!p.oidc) return;
+        card.append(h('p', { class: 'muted' }, t('auth.setup.orSso')), h('a', { class: 'button primary auth-sso-button', href: oidcLoginHref('/'), 'data-testid': 'auth-sso' }, t('auth.login.sso', { name: p.oidc.name })));
+      });
       return;
     }
     const name = input('name', 'text', 'username');

@@ -5,7 +5,8 @@
  * login page, whose "Sign in with …" button goes through the provider's pages and back
  * to that notebook, signed in as the provider's person; someone in no allowed group
  * comes back to the login page with the refusal. A single sign-on account has no
- * password: the user menu offers no change, the Accounts tab no reset.
+ * password: the user menu offers no change, the Accounts tab no reset. Before any account
+ * exists, the setup page offers the same button, so a provider administrator needs no link.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -48,15 +49,6 @@ describe.skipIf(skip)('single sign-on', () => {
     });
     await h.start();
     idp = await startProvider({ clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUri: `${h.baseUrl}/api/auth/oidc/callback`, accounts, http: idpHttp });
-
-    // The first administrator comes from the setup link (a password account), as on any first start.
-    const link = await eventually('the setup link in the server log', async () => /\/setup\?token=(\S+)/.exec(h.serverLog())?.[1]);
-    const setup = await fetch(`${h.baseUrl}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link, name: 'ada', password: PASSWORD }) });
-    expect(setup.status, await setup.clone().text()).toBe(201);
-    const cookie = /carnet_session=[^;]*/.exec(setup.headers.get('set-cookie') ?? '')![0];
-    const list = (await (await fetch(`${h.baseUrl}/api/notebooks`, { headers: { cookie } })).json()) as { notebooks: { id: string }[] };
-    expect(list.notebooks.length).toBeGreaterThan(0);
-    notebookPath = `/n/${list.notebooks[0]!.id}`;
   });
 
   afterAll(async () => {
@@ -64,7 +56,7 @@ describe.skipIf(skip)('single sign-on', () => {
     await (idp?.close() ?? idpHttp?.close());
   });
 
-  /** From Carnet's login page: the button, the provider's login form (and its consent page when asked), until back on Carnet. */
+  /** From Carnet's login (or setup) page: the button, the provider's login form (and its consent page when asked), until back on Carnet. */
   async function signInWithProvider(page: Page, login: string): Promise<void> {
     const button = page.getByTestId('auth-sso');
     await expect(button.textContent()).resolves.toBe('Sign in with Company SSO');
@@ -81,6 +73,24 @@ describe.skipIf(skip)('single sign-on', () => {
     if (where === 'consent') await page.locator('button[type=submit]').click();
     await page.waitForURL((u) => u.origin === h.baseUrl);
   }
+
+  it('before any account exists, the setup page offers single sign-on, and a provider administrator becomes the first account', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await page.waitForURL(`${h.baseUrl}/setup`);
+    await page.getByTestId('setup-no-token').waitFor();
+    await signInWithProvider(page, 'alice');
+    await page.waitForURL(`${h.baseUrl}/`);
+    await expect(page.getByTestId('user-menu').locator('summary').textContent()).resolves.toBe('Alice Martin');
+    // A password account beside her, for the Accounts tab below; and a notebook to open.
+    const made = await page.evaluate(async (password) => {
+      const res = await fetch('/api/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'ada', role: 'admin', password }) });
+      const list = (await (await fetch('/api/notebooks')).json()) as { notebooks: { id: string }[] };
+      return { status: res.status, first: list.notebooks[0]?.id };
+    }, PASSWORD);
+    expect(made.status).toBe(201);
+    notebookPath = `/n/${made.first!}`;
+  });
 
   it('a notebook link, signed out, leads through the provider back to that notebook, signed in', async () => {
     const page = await h.newPage();
