@@ -1,49 +1,10 @@
 /**
- * Chart queries with a shape of their own: M4 lines, box plots, map points on a grid, map
- * links. See compile.ts for the column contract they share.
+ * Chart queries with a shape of their own: box plots, map points on a grid, map
+ * links. See compile.ts for the column contract they share
+ * and compile-m4.ts for lines over many points.
  */
 import { channelEntries, int, measureExpr, presentWhere, q, valueExpr } from './compile-sql.js';
 import type { NormalisedChart } from './normalised.js';
-
-/**
- * Lines over many points: when the series hold more than `maxMarks` points, each series
- * keeps, per pixel column, the points with the smallest and largest x and y (M4, Jugel et
- * al. 2014), which draws the same line at that width. Pixel columns shrink when there are
- * many series, so the result stays under about `maxMarks` rows.
- */
-export function compileM4(spec: NormalisedChart, rel: string, width: number, maxMarks: number): string {
-  const entries = channelEntries(spec);
-  const x = spec.channels.x!;
-  const series = entries.filter(([ch]) => ch === 'color' || ch === 'fx' || ch === 'fy').map(([ch]) => q(ch));
-  const cols = entries.map(([ch, c]) => `${valueExpr(c)} AS ${q(ch)}`);
-  // Time becomes integer microseconds and its pixel column integer arithmetic: measured 1.8×
-  // faster over 50M rows than epoch() seconds as doubles.
-  const time = x.value === 'time';
-  const xv = time ? `epoch_us(${valueExpr(x)})` : valueExpr(x);
-  const seriesCount = series.length > 0 ? `count(DISTINCT (${series.join(', ')}))` : '1';
-  const keep = series.length > 0 ? `${series.join(', ')}, ` : '';
-  const px = time
-    ? 'coalesce(least((__xv - __lo) * __w // nullif(__hi - __lo, 0), __w - 1), 0)'
-    : 'coalesce(least(floor((__xv - __lo) / nullif(__hi - __lo, 0) * __w), __w - 1), 0)';
-  const corner = (xe: string, ye: string) => `SELECT ${keep}${xe} AS "x", ${ye} AS "y" FROM __m4`;
-  const ctes = [
-    // Read twice (range, then columns) rather than held in memory: the source may be 50M rows.
-    `__pts AS NOT MATERIALIZED (SELECT ${cols.join(', ')}, ${xv} AS __xv FROM ${rel}${presentWhere(entries)})`,
-    `__range AS (SELECT min(__xv) AS __lo, max(__xv) AS __hi, count(*) AS __n, ${seriesCount} AS __series FROM __pts)`,
-    `__cols AS (SELECT CAST(greatest(1, least(${width}, floor(${maxMarks} / 4 / greatest(__series, 1)))) AS BIGINT) AS __w FROM __range)`,
-    // Among rows tied on x (or on an extreme y) in one column, DuckDB keeps any one: all lie
-    // within the column's drawn extent, so the line looks the same to the pixel.
-    `__m4 AS (SELECT ${keep}__px, min("x") AS __x_first, arg_min("y", __xv) AS __y_first, max("x") AS __x_last, arg_max("y", __xv) AS __y_last, `
-      + 'min("y") AS __y_min, arg_min("x", "y") AS __x_min, max("y") AS __y_max, arg_max("x", "y") AS __x_max '
-      + `FROM (SELECT *, ${px} AS __px FROM __pts, __range, __cols WHERE __n > ${maxMarks}) GROUP BY ALL)`,
-    `__kept AS (${corner('__x_first', '__y_first')} UNION ${corner('__x_last', '__y_last')} `
-      + `UNION ${corner('__x_min', '__y_min')} UNION ${corner('__x_max', '__y_max')} `
-      + `UNION ALL SELECT ${keep}"x", "y" FROM __pts, __range WHERE __n <= ${maxMarks})`,
-  ];
-  const order = [...series.map((s) => `${s} NULLS LAST`), '"x"', '"y"'];
-  return `SELECT * FROM (WITH ${ctes.join(', ')} SELECT k.*, __range.__n AS __rows, __range.__n AS __marks FROM __kept k, __range) AS __chart `
-    + `ORDER BY ${order.join(', ')} LIMIT ${maxMarks}`;
-}
 
 /**
  * Box plots: per group the quartiles, and whiskers reaching the furthest values within 1.5

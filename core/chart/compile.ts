@@ -9,9 +9,10 @@
  * BIGINT), times TIMESTAMP, categories VARCHAR. Every row also carries `__rows` (rows of the
  * source the chart summarises) and `__marks` (marks before the cap: groups, points or rows).
  */
-import { compileBox, compileM4, compileMapLinks, compileMapPoints } from './compile-special.js';
+import { compileBox, compileMapLinks, compileMapPoints } from './compile-special.js';
+import { compileLineExtent, compileM4, parseLineExtent, type LineExtent } from './compile-m4.js';
 import {
-  binEnd, binStart, channelEntries, dimensionColumns, int, measureExpr, needsRange, presentWhere, q, rangeSelect, stepSelect, valueExpr,
+  binEnds, binStart, channelEntries, dimensionColumns, int, measureExpr, needsRange, presentWhere, q, rangeSelect, stepSelect, valueExpr,
 } from './compile-sql.js';
 import type { ChartKind, NormalisedChart } from './normalised.js';
 
@@ -20,6 +21,35 @@ export interface CompileOptions {
   width: number;
   /** At most this many rows come back; default 5000. */
   maxMarks?: number;
+  /** Lines over many points (`extentSql` not null): the row its query returned, required. */
+  extent?: LineExtent;
+}
+
+export { parseLineExtent, type LineExtent };
+
+/**
+ * The query to run before compiling, when the chart needs facts about its data first (an M4
+ * line: its x range and row count); null otherwise. Reads only `relation`; pure.
+ */
+export function extentSql(spec: NormalisedChart, relation: string): string | null {
+  return chartShape(spec) === 'm4' ? compileLineExtent(spec, q(relation)) : null;
+}
+
+/**
+ * How many columns of the drawing the chart's data resolves, when that follows the width it was
+ * computed for (M4 lines: pixel columns; map points: a grid of about 3 pixels); null when the
+ * width does not change the data. A client re-runs when this changes much on resize.
+ */
+export function widthResolution(spec: NormalisedChart, width: number, maxMarks = DEFAULT_MAX_MARKS): number | null {
+  const shape = chartShape(spec);
+  if (shape === 'm4') return Math.max(1, Math.min(Math.floor(width), Math.floor(maxMarks / 4)));
+  if (shape === 'map-points') return Math.max(1, Math.floor(width / 3));
+  return null;
+}
+
+/** Boxes and maps have result shapes of their own; other marks follow their kind. */
+function chartShape(spec: NormalisedChart): ChartKind | 'box' | 'map-points' | 'map-links' {
+  return spec.mark === 'box' || spec.mark === 'map-points' || spec.mark === 'map-links' ? spec.mark : spec.kind;
 }
 
 export interface CompiledChart {
@@ -43,9 +73,7 @@ export function compileChartSql(spec: NormalisedChart, relation: string, opts: C
   const maxMarks = int(opts.maxMarks ?? DEFAULT_MAX_MARKS, 'maxMarks', MAX_MARKS);
   const rel = q(relation);
   const cap = maxMarks.toLocaleString('en-US');
-  // Boxes and maps have result shapes of their own; other marks follow their kind.
-  const shape = spec.mark === 'box' || spec.mark === 'map-points' || spec.mark === 'map-links' ? spec.mark : spec.kind;
-  switch (shape) {
+  switch (chartShape(spec)) {
     case 'box':
       return { sql: compileBox(spec, rel, maxMarks), kind: spec.kind, note: `quartiles and whiskers per group, computed in SQL; at most ${cap} boxes` };
     case 'map-points':
@@ -53,7 +81,8 @@ export function compileChartSql(spec: NormalisedChart, relation: string, opts: C
     case 'map-links':
       return { sql: compileMapLinks(spec, rel, maxMarks), kind: spec.kind, note: `links grouped by their ends, computed in SQL; at most ${cap} links` };
     case 'm4':
-      return { sql: compileM4(spec, rel, width, maxMarks), kind: 'm4', note: `every point up to ${cap}; beyond, each pixel column keeps its first, last, lowest and highest point (M4)` };
+      if (!opts.extent) throw new Error('compileChartSql: a line over many points needs its extent (run extentSql first)');
+      return { sql: compileM4(spec, rel, width, maxMarks, opts.extent), kind: 'm4', note: `every point up to ${cap}; beyond, each pixel column keeps its first and last point and its lowest and highest value (M4)` };
     case 'sample':
       return { sql: compileSample(spec, rel, maxMarks), kind: 'sample', note: `a repeatable sample of at most ${cap} rows` };
     case 'raw':
@@ -82,8 +111,11 @@ function compileGrouped(spec: NormalisedChart, rel: string, maxMarks: number): s
     'count(*) AS __n',
   ];
   ctes.push(`__groups AS (SELECT ${selects.join(', ')} FROM ${from}${presentWhere(entries)} GROUP BY ALL)`);
-  const ends = dims.filter(([, c]) => c.bin).map(([ch, c]) => `, ${binEnd(ch, c)}`).join('');
-  ctes.push(`__all AS (SELECT __groups.*${ends}, sum(__n) OVER () AS __rows, count(*) OVER () AS __marks FROM __groups${ranged.length > 0 ? ', __steps' : ''})`);
+  const bins = dims.filter(([, c]) => c.bin).map(([ch, c]) => binEnds(ch, c));
+  const starts = bins.flatMap((b) => (b.start === null ? [] : [b.start]));
+  const replace = starts.length > 0 ? ` REPLACE (${starts.join(', ')})` : '';
+  const ends = bins.map((b) => `, ${b.end}`).join('');
+  ctes.push(`__all AS (SELECT __groups.*${replace}${ends}, sum(__n) OVER () AS __rows, count(*) OVER () AS __marks FROM __groups${ranged.length > 0 ? ', __steps' : ''})`);
 
   const dimCols = dims.flatMap(([ch, c]) => dimensionColumns(ch, c));
   const axis = spec.axis !== null && spec.channels[spec.axis]?.role === 'dimension' && !spec.channels[spec.axis]?.bin ? spec.axis : null;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { tableFromIPC } from 'apache-arrow';
 import type { CellData } from '../../core/notebook/model.js';
 import { compileSql } from '../../core/compile/index.js';
 import { sourceHash } from '../../core/notebook/source-hash.js';
@@ -6,7 +7,8 @@ import { quoteIdentifier } from '../../core/sql/identifiers.js';
 // Direct imports, not core/chart/index: the server compiles charts without loading Plot.
 import { parseChartSpec } from '../../core/chart/spec.js';
 import { normaliseChart } from '../../core/chart/validate.js';
-import { compileChartSql } from '../../core/chart/compile.js';
+import { compileChartSql, extentSql, parseLineExtent, type LineExtent } from '../../core/chart/compile.js';
+import type { NormalisedChart } from '../../core/chart/normalised.js';
 import { QueryError } from '../engine/types.js';
 import type { DatasetScope } from './scope.js';
 import type { ExecuteDeps } from './execute.js';
@@ -42,7 +44,11 @@ export async function prepareChart(
     source = compiled.ok
       ? { ok: true, sql: compiled.sql, datasets: compiled.datasets, inputs: {}, locate: () => null }
       : { ok: false, message: compiled.error, kind: 'compile' };
-  } else return fail(`chart: source "${sourceName}" is neither a SQL cell nor a dataset`, { fields: [{ field: 'source', message: `"${sourceName}" not found` }] });
+  } else {
+    // Most often its SQL cell was deleted (a rename carries the chart along): say so, by name.
+    const message = `source: no SQL cell or dataset is called "${sourceName}" (was its cell deleted?): pick another source`;
+    return fail(`chart: ${message}`, { fields: [{ field: 'source', message }], missingSource: sourceName });
+  }
   if (!source.ok) return { ...source, message: `chart source "${sourceName}": ${source.message}` };
 
   let columns;
@@ -61,8 +67,19 @@ export async function prepareChart(
   }
   const norm = normaliseChart(spec, columns);
   if (!norm.ok) return fail(norm.errors.map((x) => x.message).join('; '), { fields: norm.errors });
-  const chart = compileChartSql(norm.spec, SOURCE, { width: Math.max(50, Math.min(4000, Math.round(width))) });
   const prefix = `WITH ${SOURCE} AS (\n`;
+  let extent: LineExtent | undefined;
+  const extentQuery = extentSql(norm.spec, SOURCE);
+  if (extentQuery !== null) {
+    try {
+      extent = await readExtent(deps, norm.spec, `${prefix}${source.sql}\n)\n${extentQuery}`, scope.files(source.datasets));
+    } catch (e) {
+      if (e instanceof QueryError) return fail(`chart source "${sourceName}": ${e.message}`);
+      if (e instanceof RangeError) return fail(e.message);
+      throw e;
+    }
+  }
+  const chart = compileChartSql(norm.spec, SOURCE, { width: Math.max(50, Math.min(4000, Math.round(width))), extent });
   const sql = `${prefix}${source.sql}\n)\n${chart.sql}`;
   const srcLocate = source.locate;
   return {
@@ -73,4 +90,15 @@ export async function prepareChart(
     locate: (p) => (p >= prefix.length && p < prefix.length + source.sql.length ? srcLocate(p - prefix.length) : null),
     meta: { chartKind: chart.kind, note: chart.note, columns },
   };
+}
+
+/**
+ * A line's extent (x range, rows, series), asked before its M4 query so that the query holds
+ * it as constants: over Parquet DuckDB answers it from the file's statistics in milliseconds.
+ */
+async function readExtent(deps: ExecuteDeps, spec: NormalisedChart, sql: string, allowedFiles: string[]): Promise<LineExtent> {
+  const result = await deps.engine.query({ sql, limit: 1, allowedFiles, queryId: randomUUID(), timeoutMs: deps.timeoutMs });
+  const table = tableFromIPC(result.arrow);
+  const row = table.get(0)?.toJSON() ?? {};
+  return parseLineExtent(spec, row);
 }

@@ -3,7 +3,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  compileChartSql, normaliseChart, prepareChartData, renderChart, type ChartColumn, type ChartSpec, type CompiledChart, type NormalisedChart,
+  compileChartSql, extentSql, normaliseChart, parseLineExtent, prepareChartData, renderChart,
+  type ChartColumn, type ChartSpec, type CompileOptions, type CompiledChart, type NormalisedChart,
 } from '../../core/chart/index.js';
 
 /** Small known data: 3 cities, amounts 1..12, one row per day from 2024-01-01. */
@@ -45,8 +46,15 @@ function normalised(spec: ChartSpec, columns: ChartColumn[]): NormalisedChart {
 
 type Row = Record<string, unknown>;
 
+/** Compiles as the server does: the extent query first when the chart needs one. */
+async function compiledFor(chart: NormalisedChart, data: string, opts: CompileOptions): Promise<CompiledChart> {
+  const first = extentSql(chart, 'src');
+  const extent = first === null ? undefined : parseLineExtent(chart, (await conn.runAndReadAll(`WITH src AS (${data}) ${first}`)).getRowObjectsJson()[0]!);
+  return compileChartSql(chart, 'src', { ...opts, extent });
+}
+
 async function run(spec: ChartSpec, data: string, opts = { width: 400, maxMarks: 5000 }): Promise<{ rows: Row[]; compiled: CompiledChart }> {
-  const compiled = compileChartSql(normalised(spec, await columnsOf(data)), 'src', opts);
+  const compiled = await compiledFor(normalised(spec, await columnsOf(data)), data, opts);
   const reader = await conn.runAndReadAll(`WITH src AS (${data}) ${compiled.sql}`);
   return { rows: reader.getRowObjectsJson() as Row[], compiled };
 }
@@ -179,6 +187,20 @@ describe('compileChartSql: grouped aggregates', () => {
   });
 });
 
+describe('compileChartSql: calendar bins', () => {
+  // Every 7 hours 13 minutes across 1968–1972: before and after 1970, over leap days and DST-free UTC.
+  const SPAN = `SELECT TIMESTAMP '1968-11-03 05:00' + INTERVAL (i * 433) MINUTE AS t, (i % 7)::DOUBLE AS v FROM range(5000) r(i)`;
+  for (const interval of ['hour', 'day', 'week', 'month', 'year'] as const) {
+    it(`puts each row in the ${interval} date_trunc gives it, with the bin's end one ${interval} later`, async () => {
+      const { rows } = await run({ source: 't', mark: 'bar', x: { field: 't', bin: { interval } }, y: { field: 'v', aggregate: 'sum' } }, SPAN);
+      const step = interval === 'week' ? '7 DAY' : `1 ${interval.toUpperCase()}`;
+      const expected = (await conn.runAndReadAll(`SELECT date_trunc('${interval}', t) AS x1, date_trunc('${interval}', t) + INTERVAL ${step} AS x2, sum(v) AS y
+        FROM (${SPAN}) GROUP BY ALL ORDER BY x1`)).getRowObjectsJson();
+      expect(rows.map((r) => [r['x1'], r['x2'], num(r['y'])])).toStrictEqual(expected.map((r) => [r['x1'], r['x2'], num(r['y'])]));
+    });
+  }
+});
+
 describe('compileChartSql: lines over many points (M4)', () => {
   it('keeps at most four points per pixel column, including the extremes and both ends', async () => {
     const { rows, compiled } = await run({ source: 't', mark: 'line', x: { field: 't' }, y: { field: 'v' } }, BIG, { width: 300, maxMarks: 5000 });
@@ -197,10 +219,109 @@ describe('compileChartSql: lines over many points (M4)', () => {
     expect(xs).toStrictEqual([...xs].sort());
   });
 
+  it('keeps, per series and pixel column, both end points exactly and the lowest and highest value between them (the line looks the same)', async () => {
+    // Pixel columns: equal steps over the data's x range, step = span // columns + 1 (time in µs).
+    const width = 300;
+    const spec: ChartSpec = { source: 't', mark: 'line', x: { field: 't' }, y: { field: 'v' }, color: { field: 'grp' } };
+    const { rows } = await run(spec, BIG, { width, maxMarks: 5000 });
+    const columns = Math.min(width, Math.floor(5000 / 4 / 3));
+    // Independent of the compiler: window functions rank each column's rows by x.
+    const expected = (await conn.runAndReadAll(`WITH d AS (${BIG}), e AS (SELECT grp, epoch_us(t) AS us, v FROM d),
+      r AS (SELECT min(us) AS lo, (max(us) - min(us)) // ${columns} + 1 AS step FROM e),
+      c AS (SELECT grp, (us - lo) // step AS px, us, v FROM e, r),
+      w AS (SELECT *, row_number() OVER (PARTITION BY grp, px ORDER BY us) AS a, row_number() OVER (PARTITION BY grp, px ORDER BY us DESC) AS z,
+        min(v) OVER (PARTITION BY grp, px) AS low, max(v) OVER (PARTITION BY grp, px) AS high FROM c)
+      SELECT grp, px, max(us) FILTER (a = 1) AS first, max(v) FILTER (a = 1) AS first_v, max(us) FILTER (z = 1) AS last,
+        max(v) FILTER (z = 1) AS last_v, any_value(low) AS low, any_value(high) AS high FROM w GROUP BY ALL`)).getRowObjectsJson();
+    expect(expected.length).toBe(3 * columns);
+    const kept = new Map<string, { us: number; v: number }[]>();
+    for (const r of rows) {
+      const key = String(r['color']);
+      const us = Date.parse(`${String(r['x']).replace(' ', 'T')}Z`) * 1000;
+      kept.set(key, [...(kept.get(key) ?? []), { us, v: num(r['y']) }]);
+    }
+    for (const e of expected) {
+      const points = kept.get(String(e['grp']))!;
+      const inColumn = points.filter((p) => p.us >= num(e['first']) && p.us <= num(e['last']));
+      expect(inColumn).toContainEqual({ us: num(e['first']), v: num(e['first_v']) });
+      expect(inColumn).toContainEqual({ us: num(e['last']), v: num(e['last_v']) });
+      expect(Math.min(...inColumn.map((p) => p.v))).toBe(num(e['low']));
+      expect(Math.max(...inColumn.map((p) => p.v))).toBe(num(e['high']));
+      expect(inColumn.length).toBeLessThanOrEqual(4);
+    }
+    // Every kept point belongs to some column, and each series is drawn left to right.
+    const total = expected.reduce((n, e) => n + kept.get(String(e['grp']))!.filter((p) => p.us >= num(e['first']) && p.us <= num(e['last'])).length, 0);
+    expect(total).toBe(rows.length);
+    for (const points of kept.values()) expect(points.map((p) => p.us)).toStrictEqual(points.map((p) => p.us).sort((a, b) => a - b));
+  });
+
+  it('keeps the same points per pixel column when x is a fractional number', async () => {
+    // Numeric pixel columns: floor((x - lo) * columns / span), the last one closed.
+    const data = `SELECT (i / 3)::DOUBLE AS x, (hash(i) % 1000)::DOUBLE + sin(i / 5000.0) * 300 AS v FROM range(300000) r(i)`;
+    const columns = 250;
+    const { rows } = await run({ source: 't', mark: 'line', x: { field: 'x' }, y: { field: 'v' } }, data, { width: columns, maxMarks: 5000 });
+    const lo = 0;
+    const span = 299_999 / 3;
+    const columnOf = (x: number) => Math.min(columns - 1, Math.floor((x - lo) * (columns / span)));
+    const expected = (await conn.runAndReadAll(`WITH c AS (SELECT least(CAST(floor(x * ${columns / span}) AS BIGINT), ${columns - 1}) AS px, x, v FROM (${data}))
+      SELECT px, min(x) AS first, arg_min(v, x) AS first_v, max(x) AS last, arg_max(v, x) AS last_v, min(v) AS low, max(v) AS high FROM c GROUP BY px`)).getRowObjectsJson();
+    expect(expected.length).toBe(columns);
+    const kept = new Map<number, { x: number; v: number }[]>();
+    for (const r of rows) {
+      const p = { x: num(r['x']), v: num(r['y']) };
+      kept.set(columnOf(p.x), [...(kept.get(columnOf(p.x)) ?? []), p]);
+    }
+    for (const e of expected) {
+      const points = kept.get(num(e['px']))!;
+      expect(points).toContainEqual({ x: num(e['first']), v: num(e['first_v']) });
+      expect(points).toContainEqual({ x: num(e['last']), v: num(e['last_v']) });
+      expect(points.every((p) => p.x >= num(e['first']) && p.x <= num(e['last']))).toBe(true);
+      expect(Math.min(...points.map((p) => p.v))).toBe(num(e['low']));
+      expect(Math.max(...points.map((p) => p.v))).toBe(num(e['high']));
+    }
+  });
+
+  it('places a column\'s lowest and highest value at an x the axis can show: whole days for dates, whole numbers for integers', async () => {
+    const days = `SELECT DATE '2000-01-01' + (i // 7)::INTEGER AS d, i AS id, (hash(i) % 1000)::DOUBLE AS v FROM range(200000) r(i)`;
+    const byDay = await run({ source: 't', mark: 'line', x: { field: 'd' }, y: { field: 'v' } }, days, { width: 300, maxMarks: 1200 });
+    expect(byDay.compiled.kind).toBe('m4');
+    expect(byDay.rows.length).toBeGreaterThan(600);
+    expect(byDay.rows.every((r) => String(r['x']).endsWith(' 00:00:00'))).toBe(true);
+    const byId = await run({ source: 't', mark: 'line', x: { field: 'id' }, y: { field: 'v' } }, days, { width: 300, maxMarks: 1200 });
+    expect(byId.rows.length).toBeGreaterThan(600);
+    expect(byId.rows.every((r) => Number.isInteger(num(r['x'])))).toBe(true);
+  });
+
+  it('splits numeric x into pixel columns too, keeping both ends and the extremes', async () => {
+    const { rows } = await run({ source: 't', mark: 'area', x: { field: 'id' }, y: { field: 'v' } }, BIG, { width: 200, maxMarks: 5000 });
+    expect(rows.length).toBeLessThanOrEqual(800);
+    expect(rows.length).toBeGreaterThan(400);
+    expect(num(rows[0]!['x'])).toBe(0);
+    expect(num(rows.at(-1)!['x'])).toBe(999_999);
+    const [extremes] = (await conn.runAndReadAll(`SELECT min(v) AS lo, max(v) AS hi FROM (${BIG})`)).getRowObjectsJson();
+    expect(Math.min(...rows.map((r) => num(r['y'])))).toBe(num(extremes!['lo']));
+    expect(Math.max(...rows.map((r) => num(r['y'])))).toBe(num(extremes!['hi']));
+  });
+
+  it('writes the extent into the query as constants, and refuses to compile a line without it', async () => {
+    const chart = normalised({ source: 't', mark: 'line', x: { field: 't' }, y: { field: 'v' } }, await columnsOf(BIG));
+    expect(() => compileChartSql(chart, 'src', { width: 100 })).toThrow(/extent/);
+    const { sql } = compileChartSql(chart, 'src', { width: 100, maxMarks: 5000, extent: { lo: '1000000', hi: '2000000', rows: 1_000_000, series: 1 } });
+    expect(sql).toContain('(epoch_us("x") - (1000000)) // 10001');
+    expect(sql).toContain('1000000 AS __rows');
+    expect(sql).not.toMatch(/CROSS JOIN|, __range/);
+    expect(() => parseLineExtent(chart, { lo: '1; DROP', hi: '2', rows: 3, series: 1 })).toThrow(/cannot be placed/);
+  });
+
   it('keeps every series and stays under the cap with many series', async () => {
     const { rows } = await run({ source: 't', mark: 'line', x: { field: 'id' }, y: { field: 'v' }, color: { field: 'k' } }, BIG, { width: 800, maxMarks: 5000 });
     expect(rows.length).toBeLessThanOrEqual(5000);
     expect(new Set(rows.map((r) => r['color'])).size).toBe(97);
+    // Columns many pixels wide: every point kept, extremes included, is a row of the data.
+    const ids = rows.map((r) => num(r['x']));
+    const data = (await conn.runAndReadAll(`SELECT id, v, k FROM (${BIG}) WHERE id IN (${ids.join(', ')})`)).getRowObjectsJson();
+    const actual = new Map(data.map((d) => [num(d['id']), `${num(d['v'])} ${String(d['k'])}`]));
+    for (const r of rows) expect(actual.get(num(r['x']))).toBe(`${num(r['y'])} ${String(r['color'])}`);
   });
 
   it('returns every point when there are few', async () => {
@@ -317,7 +438,7 @@ describe('compileChartSql: options', () => {
 describe('compile, run in DuckDB, render', () => {
   async function drawn(spec: ChartSpec, data: string, width = 640): Promise<{ markup: string; summarised: number | null }> {
     const chart = normalised(spec, await columnsOf(data));
-    const { sql } = compileChartSql(chart, 'src', { width });
+    const { sql } = await compiledFor(chart, data, { width });
     const query = `WITH src AS (${data}) ${sql}`;
     const columns = await columnsOf(query);
     const rows = (await conn.runAndReadAll(query)).getRowObjectsJson() as Row[];
