@@ -32,7 +32,7 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-/** Serves the built client; app routes (`/`, `/n/<id>`, `/login`, `/setup`) get index.html. */
+/** Serves the built client; app routes (`/`, `/n/<id>`, `/login`, `/setup`, `/admin`) get index.html (client/router.ts lists them). */
 export function staticHandler(root: string) {
   return async (c: Context): Promise<Response> => {
     const path = decodeURIComponent(c.req.path);
@@ -44,7 +44,7 @@ export function staticHandler(root: string) {
         headers: { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' },
       });
     }
-    if (path === '/' || path.startsWith('/n/') || path === '/login' || path === '/setup') {
+    if (path === '/' || path.startsWith('/n/') || path === '/login' || path === '/setup' || path === '/admin' || path === '/admin/') {
       const index = join(root, 'index.html');
       if (await isFile(index)) {
         return new Response(await readFile(index), { headers: { ...headers, 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-cache' } });
