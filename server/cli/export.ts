@@ -6,10 +6,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import { CarnetError } from '../errors.js';
-import { openHeadless, exportNotebook, EXPORT_FORMATS, type ExportFormat } from '../export/index.js';
+import { exportNotebook, EXPORT_FORMATS, type ExportFormat } from '../export/index.js';
 import { formatOutcome } from './run.js';
 import { cliActor, consoleIo, type CliIo } from './user.js';
+import { withHeadless } from './headless.js';
 
 export interface ExportCommandOptions {
   format?: string;
@@ -27,12 +27,12 @@ export async function exportCommand(config: Config, notebook: string, opts: Expo
     io.err(`carnet: export needs --format ${EXPORT_FORMATS.join('|')}`);
     return 2;
   }
-  if (!opts.out) {
+  const out = opts.out;
+  if (!out) {
     io.err('carnet: export needs --out FILE');
     return 2;
   }
-  const h = await openHeadless(config, io.err);
-  try {
+  return withHeadless(config, io, async (h) => {
     const id = await h.notebookId(notebook);
     let announced = false;
     const file = await exportNotebook(
@@ -49,16 +49,10 @@ export async function exportCommand(config: Config, notebook: string, opts: Expo
         },
       },
     );
-    await writeFile(opts.out, file.bytes);
+    await writeFile(out, file.bytes);
     const failed = file.refreshed.filter((o) => o.status !== 'ok');
     if (failed.length > 0) io.err(`warning: ${failed.length} cell${failed.length === 1 ? '' : 's'} failed; the briefing says so where their results would be`);
-    io.out(`wrote ${opts.out} (${opts.format}, ${file.bytes.byteLength.toLocaleString('en-US')} bytes, export ${file.exportId}${file.marking ? `, marked ${file.marking}` : ''})`);
+    io.out(`wrote ${out} (${opts.format}, ${file.bytes.byteLength.toLocaleString('en-US')} bytes, export ${file.exportId}${file.marking ? `, marked ${file.marking}` : ''})`);
     return 0;
-  } catch (e) {
-    if (!(e instanceof CarnetError)) throw e;
-    io.err(`carnet: ${e.message}`);
-    return 1;
-  } finally {
-    await h.close();
-  }
+  });
 }

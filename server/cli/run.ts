@@ -6,10 +6,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import { CarnetError } from '../errors.js';
 import { scopeOf } from '../notebooks/scope.js';
-import { openHeadless, runNotebook, exportNotebook, EXPORT_FORMATS, type CellOutcome, type ExportFormat } from '../export/index.js';
+import { runNotebook, exportNotebook, EXPORT_FORMATS, type CellOutcome, type ExportFormat } from '../export/index.js';
 import { cliActor, consoleIo, type CliIo } from './user.js';
+import { withHeadless } from './headless.js';
 
 export interface RunCommandOptions {
   /** Export after a run where every cell succeeded. */
@@ -30,8 +30,7 @@ export async function runCommand(config: Config, notebook: string, opts: RunComm
     io.err(`carnet: --export must be one of ${EXPORT_FORMATS.join(', ')}, not "${opts.export}"`);
     return 2;
   }
-  const h = await openHeadless(config, io.err);
-  try {
+  return withHeadless(config, io, async (h) => {
     const id = await h.notebookId(notebook);
     const actor = cliActor();
     const scope = scopeOf(await h.deps.catalog.list());
@@ -50,13 +49,7 @@ export async function runCommand(config: Config, notebook: string, opts: RunComm
     await writeFile(opts.out!, file.bytes);
     io.out(`wrote ${opts.out} (${opts.export}, ${file.bytes.byteLength.toLocaleString('en-US')} bytes, export ${file.exportId})`);
     return 0;
-  } catch (e) {
-    if (!(e instanceof CarnetError)) throw e;
-    io.err(`carnet: ${e.message}`);
-    return 1;
-  } finally {
-    await h.close();
-  }
+  });
 }
 
 /** One line per cell: status, name, rows and time, or why it failed. */
