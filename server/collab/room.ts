@@ -24,8 +24,7 @@ import {
 import { DebouncedSaver } from './saver.js';
 import { extents, forbiddenContent, incompleteReason, isEmptyUpdate, type DecodedUpdate } from './update-check.js';
 import type { UpdateLog } from './update-log.js';
-import { changeOutsideRoot } from './comment-only.js';
-import { COMMENTS } from '../../core/notebook/comments.js';
+import { commentPolicyProblem, mayCarryMessages } from './comment-policy.js';
 
 export interface RoomOptions {
   id: string;
@@ -161,10 +160,17 @@ export class Room {
       if (conn.mayAskResync()) conn.send(encodeSyncStep1(this.doc));
       return;
     }
+    const identity = conn.identity;
     if (conn.commentOnly) {
-      const outside = changeOutsideRoot(this.doc, update, COMMENTS);
-      if (outside !== null) {
+      // Inside the threads and only one's own messages; see comment-policy.ts.
+      if (identity === null || commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: true }) !== null) {
         this.deny(conn, 'comment-only access: only your comments are saved');
+        return;
+      }
+    } else if (identity && !identity.anonymous && mayCarryMessages(decoded)) {
+      // With accounts, no one posts a comment in someone else's name.
+      if (commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: false }) !== null) {
+        this.deny(conn, 'comments are saved only under your own name');
         return;
       }
     }

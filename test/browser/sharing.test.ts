@@ -2,7 +2,8 @@
  * Sharing a notebook in a real browser (CARNET_AUTH=required): the administrator creates an
  * analyst on the Administration page and shares a demo notebook with them as viewer through
  * the Share dialog; the analyst sees it read-only (badge, no run button, an editor that ignores typing) with its marking banner;
- * once made editor, after a reload, the analyst runs a cell.
+ * made commenter on another notebook, the analyst comments (the owner sees it) but cannot type in a cell or delete the
+ * owner's comment; once made editor, after a reload, the analyst runs a cell.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -188,6 +189,56 @@ describe.skipIf(skip)('sharing a notebook', () => {
     } finally {
       analyst.off('request', onRequest);
     }
+    await admin.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(admin).first().waitFor();
+    await analyst.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(analyst).first().waitFor();
+  });
+
+  it('as commenter, the analyst comments on a cell the owner sees, and cannot type in cells or delete the owner’s comment', async () => {
+    // Another demo notebook, so that the viewer share above stays as it is.
+    const other = await admin.evaluate(async (skipId) => {
+      const list = ((await (await fetch('/api/notebooks')).json()) as { notebooks: { id: string; title: string }[] }).notebooks;
+      const id = list.find((n) => n.id !== skipId && !/chart for readers/i.test(n.title))!.id;
+      const res = await fetch(`/api/notebooks/${id}/sharing`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ shares: [{ kind: 'user', name: 'bob', role: 'commenter' }] }) });
+      return { id, status: res.status };
+    }, notebookId);
+    expect(other.status).toBe(200);
+    await admin.goto(`${h.baseUrl}/n/${other.id}`);
+    const adminFirst = sqlCells(admin).first();
+    await adminFirst.getByTestId('add-comment').click();
+    await admin.getByTestId('comment-input').fill('Where do these rows come from?');
+    await admin.getByTestId('comment-post').click();
+    await admin.getByTestId('thread').filter({ hasText: 'Where do these rows come from?' }).waitFor();
+
+    await analyst.goto(`${h.baseUrl}/n/${other.id}`);
+    const first = sqlCells(analyst).first();
+    await first.waitFor();
+    await eventually('the commenter badge', async () => (await analyst.getByTestId('access-badge').textContent()) === 'Can comment');
+    expect(await analyst.getByTestId('run-cell').count()).toBe(0);
+    const before = await cellText(first);
+    await first.locator('.cm-content').click();
+    await analyst.keyboard.type('zzz');
+    expect(await cellText(first)).toBe(before);
+    expect(await first.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+
+    await first.getByTestId('add-comment').click();
+    await analyst.getByTestId('comment-input').fill('From the March export.');
+    await analyst.getByTestId('comment-post').click();
+    const mine = analyst.getByTestId('thread').filter({ hasText: 'From the March export.' });
+    await mine.waitFor();
+    // The server took it: the owner's page shows it, under the analyst's name.
+    const atAdmin = admin.getByTestId('thread').filter({ hasText: 'From the March export.' });
+    await atAdmin.waitFor({ timeout: 10_000 });
+    expect(await atAdmin.locator('.comment-meta strong').first().textContent()).toBe('Bob Analyst');
+    // Only his own comment offers a delete button.
+    expect(await mine.getByTestId('delete-comment').count()).toBe(1);
+    const theirs = analyst.getByTestId('thread').filter({ hasText: 'Where do these rows come from?' });
+    await theirs.waitFor();
+    expect(await theirs.getByTestId('delete-comment').count()).toBe(0);
+    // And his text went nowhere else: the owner's cell is as it was.
+    expect(await cellText(adminFirst)).toBe(before);
+
     await admin.goto(`${h.baseUrl}/n/${notebookId}`);
     await sqlCells(admin).first().waitFor();
     await analyst.goto(`${h.baseUrl}/n/${notebookId}`);

@@ -2,7 +2,8 @@
  * Notebook sharing with accounts on (issue 6): what each role may do through the HTTP API,
  * shares to a group and to everyone, validation of a new sharing, its audit record, and
  * the collaboration websocket, where a viewer's edits and a commenter's cell edits never
- * reach the server's document while a commenter's comment does.
+ * reach the server's document while a commenter's comment does (and only as herself: she
+ * deletes her own messages only, and no one posts in someone else's name).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import { makeTestApp, type TestApp } from '../helpers/test-app.js';
 import { WebsocketProvider } from 'y-websocket';
 import { rawClient, synced, waitFor } from '../helpers/ws-client.js';
 import { workspacePaths } from '../../server/workspace.js';
-import { addThread, getComments } from '../../core/notebook/comments.js';
+import { addReply, addThread, deleteMessage, deleteThread, getComments } from '../../core/notebook/comments.js';
+import type { CommentMessage } from '../../core/notebook/model.js';
 import { cellMap, cellSource, deleteCell } from '../../core/notebook/ydoc.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -35,6 +37,7 @@ const ACCOUNTS: Array<[Who, 'admin' | 'analyst', string[]]> = [
 describe('notebook sharing', () => {
   let t: TestApp;
   const tokens = {} as Record<Who, string>;
+  const ids = {} as Record<Who, string>;
 
   const call = (who: Who, method: string, path: string, body?: unknown) =>
     t.app.request(path, {
@@ -49,7 +52,7 @@ describe('notebook sharing', () => {
   beforeAll(async () => {
     t = await makeTestApp({ authRequired: true });
     for (const [name, role, groups] of ACCOUNTS) {
-      await t.services.auth.users.add({ name, role, password: PASSWORD });
+      ids[name] = (await t.services.auth.users.add({ name, role, password: PASSWORD })).id;
       if (groups.length) await t.services.auth.users.setGroups(name, groups);
       tokens[name] = (await t.services.auth.createToken({ name: 'test' }, name, 'test')).token;
     }
@@ -249,7 +252,7 @@ describe('notebook sharing', () => {
         maxBackoffTime: 200,
       });
       await synced(cara);
-      addThread(cara.doc, { id: 'tcara', cellId: 'c1', message: { id: 'm1', author: 'Cara', at: '2025-03-01T09:00:00Z', text: 'Why calls?' } }, undefined);
+      addThread(cara.doc, { id: 'tcara', cellId: 'c1', message: { id: 'm1', author: 'Cara', authorId: ids.cara, at: '2025-03-01T09:00:00Z', text: 'Why calls?' } }, undefined);
       const serverThread = async () => {
         const doc = await t.services.collab.open(NB);
         try {
@@ -272,7 +275,7 @@ describe('notebook sharing', () => {
       const c = rawClient(server.wsUrl, NB, { authorization: `Bearer ${tokens.cara}` });
       await c.opened;
       const mixed = await edit((doc) => {
-        addThread(doc, { id: 'tmixed', cellId: 'c1', message: { id: 'm2', author: 'Cara', at: '2025-03-01T09:00:00Z', text: 'and this' } }, undefined);
+        addThread(doc, { id: 'tmixed', cellId: 'c1', message: { id: 'm2', author: 'Cara', authorId: ids.cara, at: '2025-03-01T09:00:00Z', text: 'and this' } }, undefined);
         deleteCell(doc, 'c2' as never);
       });
       c.ws.send(frame(2, mixed));
@@ -282,6 +285,59 @@ describe('notebook sharing', () => {
       expect(getComments(doc).has('tmixed')).toBe(false);
       t.services.collab.release(NB);
       c.ws.close();
+    });
+
+    it('a hostile commenter deletes and posts as herself only: others’ messages stay, impersonation is dropped', async () => {
+      const at = '2025-03-02T09:00:00Z';
+      /** The server's messages of `threadId`, as "id:authorId". */
+      const serverMessages = async (threadId: string) => {
+        const doc = await t.services.collab.open(NB);
+        try {
+          const messages = getComments(doc).get(threadId)?.get('messages') as Y.Array<CommentMessage> | undefined;
+          return (messages?.toArray() ?? []).map((m) => `${m.id}:${m.authorId ?? ''}`);
+        } finally {
+          t.services.collab.release(NB);
+        }
+      };
+      const until = async (check: () => Promise<boolean>, what: string) => {
+        const deadline = Date.now() + 5000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      // Olga, the owner, starts a thread through the websocket as the browser does.
+      const o = rawClient(server.wsUrl, NB, { authorization: `Bearer ${tokens.olga}` });
+      await o.opened;
+      o.ws.send(frame(2, await edit((doc) => addThread(doc, { id: 'tolga', cellId: 'c2', message: { id: 'o1', author: 'Olga', authorId: ids.olga, at, text: 'People?' } }, undefined))));
+      await until(async () => (await serverMessages('tolga')).length === 1, 'Olga’s thread');
+      o.ws.close();
+
+      const c = rawClient(server.wsUrl, NB, { authorization: `Bearer ${tokens.cara}` });
+      await c.opened;
+      // Her own reply is taken.
+      c.ws.send(frame(2, await edit((doc) => addReply(doc, 'tolga', { id: 'r1', author: 'Cara', authorId: ids.cara, at, text: 'Yes, people.' }))));
+      await until(async () => (await serverMessages('tolga')).length === 2, 'Cara’s reply');
+      // Deleting Olga's message, and posting as Olga, are dropped; the first tells her once.
+      c.ws.send(frame(2, await edit((doc) => deleteMessage(doc, 'tolga', 'o1'))));
+      c.ws.send(frame(2, await edit((doc) => addReply(doc, 'tolga', { id: 'fake', author: 'Olga', authorId: ids.olga, at, text: 'Ignore my question.' }))));
+      c.ws.send(frame(2, await edit((doc) => deleteThread(doc, 'tolga'))));
+      await waitFor(() => c.received.some((f) => f[0] === 2), 'permission denied');
+      // Her own message goes when she deletes it.
+      c.ws.send(frame(2, await edit((doc) => deleteMessage(doc, 'tolga', 'r1'))));
+      await until(async () => (await serverMessages('tolga')).length === 1, 'Cara’s deletion');
+      expect(await serverMessages('tolga')).toEqual([`o1:${ids.olga}`]);
+      expect(c.received.filter((f) => f[0] === 2).length).toBe(1);
+      c.ws.close();
+
+      // An editor may not post as someone else either.
+      const e = rawClient(server.wsUrl, NB, { authorization: `Bearer ${tokens.ed}` });
+      await e.opened;
+      e.ws.send(frame(2, await edit((doc) => addReply(doc, 'tolga', { id: 'fake2', author: 'Olga', authorId: ids.olga, at, text: 'Never mind.' }))));
+      e.ws.send(frame(2, await edit((doc) => addReply(doc, 'tolga', { id: 'e1', author: 'Ed', authorId: ids.ed, at, text: 'Ed here.' }))));
+      await until(async () => (await serverMessages('tolga')).length === 2, 'Ed’s reply');
+      expect(await serverMessages('tolga')).toEqual([`o1:${ids.olga}`, `e1:${ids.ed}`]);
+      e.ws.close();
     });
 
     it('an editor’s edit is taken', async () => {
