@@ -61,6 +61,14 @@ function accountRow(a: Account, levels: Levels | null, reload: () => void): HTML
   const groups = h('input', { type: 'text', class: 'text-input', value: a.groups.join(', '), placeholder: t('admin.groups.hint'), ...label(t('admin.col.groups')) });
   groups.addEventListener('change', () => void save(() => updateAccount(a.name, { groups: parseGroupList(groups.value) }), reload));
 
+  // The provider sets a single sign-on account's role and groups at each sign-in: a change here would not last.
+  if (a.sso) {
+    for (const field of [role, groups]) {
+      field.disabled = true;
+      field.title = t('admin.sso.hint');
+    }
+  }
+
   const active = h('input', { type: 'checkbox', checked: !a.disabled, ...label(t('admin.col.active')), 'data-testid': 'account-active' });
   active.addEventListener('change', () => void save(() => updateAccount(a.name, { disabled: !active.checked }), reload));
 

@@ -113,6 +113,8 @@ describe.skipIf(skip)('single sign-on', () => {
     await expect(alice.getByTestId('account-sso').textContent()).resolves.toBe('Single sign-on');
     expect(await alice.getByTestId('account-reset').count()).toBe(0);
     await expect(alice.getByTestId('account-role').inputValue()).resolves.toBe('admin');
+    // The provider decides her role: the select says so by being closed to edits.
+    expect(await alice.getByTestId('account-role').isDisabled()).toBe(true);
     const ada = page.locator('[data-testid=account-row][data-name=ada]');
     expect(await ada.getByTestId('account-reset').count()).toBe(1);
     expect(await ada.getByTestId('account-sso').count()).toBe(0);
