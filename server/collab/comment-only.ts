@@ -28,12 +28,15 @@ export function rootKeyOf(type: unknown): string | null {
 /**
  * Applies `update` to a copy of `doc` and shows `check` every item it inserted, then every
  * item it deleted. Returns the first problem, or null. `doc` is not touched. GC structs
- * (content its sender already collected) change no type and are not shown.
+ * (content its sender already collected) change no type and are not shown. `pending`:
+ * updates already accepted but not yet applied to `doc` (still being logged), applied to
+ * the copy first so that an update building on them is judged against them.
  */
-export function checkOnCopy(doc: Y.Doc, update: Uint8Array, check: ItemCheck): string | null {
+export function checkOnCopy(doc: Y.Doc, update: Uint8Array, check: ItemCheck, pending: Iterable<Uint8Array> = []): string | null {
   // gc off: a deleted item keeps its content, so a check can tell what was deleted.
   const copy = new Y.Doc({ gc: false });
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  for (const p of pending) Y.applyUpdate(copy, p);
   let problem: string | null = null;
   copy.on('afterTransaction', (tr: Y.Transaction) => {
     for (const [client, end] of tr.afterState) {

@@ -48,13 +48,13 @@ type Place =
  * (or, for a commenter, anything outside them), or null when it is allowed. `doc` is not
  * touched.
  */
-export function commentPolicyProblem(doc: Y.Doc, update: Uint8Array, sender: CommentSender): string | null {
+export function commentPolicyProblem(doc: Y.Doc, update: Uint8Array, sender: CommentSender, pending: Iterable<Uint8Array> = []): string | null {
   return checkOnCopy(doc, update, (item, change, tr) => {
     const place = placeOf(item);
     const at = `${change === 'insertion' ? 'insertion' : 'deletion of'} ${item.id.client}:${item.id.clock}`;
     const problem = sender.commenter ? commenterProblem(item, change, place, sender.userId, tr) : authorshipProblem(item, change, place, sender.userId);
     return problem === null ? null : `${at}: ${problem}`;
-  });
+  }, pending);
 }
 
 /**

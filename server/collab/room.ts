@@ -163,13 +163,13 @@ export class Room {
     const identity = conn.identity;
     if (conn.commentOnly) {
       // Inside the threads and only one's own messages; see comment-policy.ts.
-      if (identity === null || commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: true }) !== null) {
+      if (identity === null || commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: true }, this.inFlight) !== null) {
         this.deny(conn, 'comment-only access: only your comments are saved');
         return;
       }
     } else if (identity && !identity.anonymous && mayCarryMessages(decoded)) {
       // With accounts, no one posts a comment in someone else's name.
-      if (commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: false }) !== null) {
+      if (commentPolicyProblem(this.doc, update, { userId: identity.userId, commenter: false }, this.inFlight) !== null) {
         this.deny(conn, 'comments are saved only under your own name');
         return;
       }
@@ -177,8 +177,10 @@ export class Room {
     for (const [client, end] of extents(decoded)) {
       if (end > this.known(client)) this.accepted.set(client, end);
     }
+    this.inFlight.add(update);
     this.options.log.append(update).then(
       () => {
+        this.inFlight.delete(update);
         if (this.closed) return;
         try {
           // Broadcast and saving follow from the doc's 'update' event (onDocUpdate).
@@ -196,12 +198,16 @@ export class Room {
         }
       },
       (e: unknown) => {
+        this.inFlight.delete(update);
         this.options.onError(new Error(`notebook "${this.id}": could not log an update: ${String(e)}`));
         // The client resends what we lack when it reconnects and syncs.
         conn.close(CloseCode.serverError, 'server could not store the update; reconnecting resends it');
       },
     );
   }
+
+  /** Updates accepted and being logged, not yet applied: a check of the next one must see them. */
+  private readonly inFlight = new Set<Uint8Array>();
 
   /**
    * The next clock of `client` counting updates accepted but still being logged, so that

@@ -91,6 +91,21 @@ describe('a commenter’s update', () => {
     ).toBeNull();
   });
 
+  it('is judged with the updates still being logged: a quick second update builds on the first', () => {
+    const server = serverDoc();
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(server));
+    const before = Y.encodeStateVector(replica);
+    addThread(replica, { id: 'tQuick', cellId: 'c1', message: msg('q1', BOB) }, undefined);
+    const first = Y.encodeStateAsUpdate(replica, before);
+    const middle = Y.encodeStateVector(replica);
+    deleteMessage(replica, 'tQuick', 'q1');
+    const second = Y.encodeStateAsUpdate(replica, middle);
+    // The server has accepted `first` but not applied it yet.
+    expect(commentPolicyProblem(server, second, { userId: BOB, commenter: true }, [first])).toBeNull();
+    expect(commentPolicyProblem(server, second, { userId: BOB, commenter: true })).toMatch(/does not apply completely/);
+  });
+
   it('may resolve and reopen anyone’s thread', () => {
     expect(asCommenter((d) => setResolved(d, 'tAda', { by: 'Bob', at: AT }))).toBeNull();
     const server = serverDoc();
