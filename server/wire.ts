@@ -22,6 +22,7 @@ import { createAuditLog, auditDirOf, type AuditLog } from './audit/index.js';
 import { createAuth, publicUser, type Auth, type HashParams } from './auth/index.js';
 import { authorizeUpgrade } from './http/session.js';
 import { createAccess, createSharing, authorizeNotebook, notebookSource, type Access, type Sharing } from './access/index.js';
+import { accessRecheck } from './access/authorize-notebook.js';
 import { History } from './history/index.js';
 import { createOidcLogin } from './auth/oidc.js';
 import type { OidcConfig } from './auth/oidc-config.js';
@@ -101,6 +102,13 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
   const runs = new RunLog(join(ws.stateDir, 'runs'));
   // `docs` and `history` are used only once requests arrive, after both exist.
   const source = notebookSource({ docs: { read: (id) => docs.read(id) }, runs });
+  const roles = {
+    sharing,
+    userOf: async (name: string) => {
+      const u = await auth.users.byName(name);
+      return u && !u.disabled ? publicUser(u) : undefined;
+    },
+  };
   const collab = createCollab({
     stateDir: ws.stateDir,
     load: async (id) => ((await notebooks.exists(id as never)) ? notebooks.read(id as never) : null),
@@ -112,14 +120,10 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
     onError: (e) => log(`collab: ${(e as Error).message}`),
     ...(opts.saveDebounceMs !== undefined ? { saveDebounceMs: opts.saveDebounceMs } : {}),
     // Opening a notebook needs a role on it (sharing) and a clearance covering its marking.
-    authorize: authorizeNotebook(access, source, authorizeUpgrade(auth), {
-      sharing,
-      userOf: async (name) => {
-        const u = await auth.users.byName(name);
-        return u && !u.disabled ? publicUser(u) : undefined;
-      },
-    }),
+    authorize: authorizeNotebook(access, source, authorizeUpgrade(auth), roles),
   });
+  // Connections already open follow later changes of sharing, marking and accounts by the same rules.
+  const recheck = accessRecheck(access, source, roles);
   const docs = liveDocs(collab);
   const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, onError: (e) => log(`history: ${(e as Error).message}`), ...opts.history });
   await collab.replayAll((await notebooks.list()).map((n) => n.id));
@@ -139,6 +143,11 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
     inFlight: new InFlight(),
     notebooks,
     docs,
+    liveAccess: {
+      recheck: async (id) => {
+        await collab.recheck(id, recheck);
+      },
+    },
     history,
     vocabulary: sqlVocabulary(),
     config: {

@@ -27,6 +27,9 @@ import { takeJustCreated } from './just-created.js';
 import { NotebookMarkingsView } from '../markings/notebook-markings.js';
 import { CollabFeatures } from '../collab/collab-features.js';
 import { loadAccess, type NotebookAccess } from '../sharing/access.js';
+import { sameAccess } from '../sharing/access-events.js';
+import { ApiError } from '../api/http.js';
+import { toast } from '../ui/toast.js';
 import { setCurrentAccess } from '../sharing/current.js';
 import { chartsReading } from '../charts/chart-source.js';
 import { openShareDialog } from '../sharing/share-dialog.js';
@@ -49,6 +52,9 @@ export class NotebookView implements View {
   private pendingD = 0;
   private readonly cleanups: (() => void)[] = [];
   private destroyed = false;
+  private markings: NotebookMarkingsView | null = null;
+  /** Bumped when the page is rebuilt or closed after an access change: an older open() stops. */
+  private generation = 0;
 
   constructor(private readonly notebookId: string) {
     this.header = h('div', { class: 'notebook-title-slot' });
@@ -59,18 +65,64 @@ export class NotebookView implements View {
 
   destroy(): void {
     this.destroyed = true;
+    this.teardown();
+  }
+
+  /** Everything open() built, closed: the websocket, the run stream, the cells. */
+  private teardown(): void {
+    this.generation++;
     for (const c of this.cleanups.splice(0)) c();
     this.list?.destroy();
     this.runner?.destroy();
     this.session?.destroy();
+    this.list = this.runner = this.session = this.ctx = this.markings = null;
+  }
+
+  /** True once the open() of generation `gen` must stop: the view closed or was rebuilt. */
+  private outdated(gen: number): boolean {
+    return this.destroyed || gen !== this.generation;
+  }
+
+  /**
+   * The notebook's sharing or marking changed (its run stream said so): the banner is read
+   * again; a changed role rebuilds the page for it, a lost one closes it with the reason.
+   */
+  private async recheckAccess(gen: number): Promise<void> {
+    void this.markings?.refresh();
+    let next: NotebookAccess;
+    try {
+      next = (await loadAccess(this.notebookId)).access;
+    } catch (err) {
+      if (this.outdated(gen)) return;
+      // 403: no role any more, or the marking is now above the user's clearance.
+      if (err instanceof ApiError && err.status === 403) this.revoke(err.message);
+      return;
+    }
+    if (this.outdated(gen) || !this.access || sameAccess(this.access, next)) return;
+    this.teardown();
+    replaceChildren(this.element, h('p', { class: 'page-loading' }, t('app.loading')));
+    toast(t('sharing.accessChanged'));
+    void this.open();
+  }
+
+  /** The user may no longer open this notebook: close everything and say why. */
+  private revoke(reason: string): void {
+    if (this.destroyed) return;
+    this.teardown();
+    replaceChildren(this.header);
+    replaceChildren(this.actions);
+    this.element.classList.remove('read-only');
+    this.element.dataset.access = 'none';
+    this.fail(reason ? t('sharing.revoked', { reason }) : t('sharing.revokedUnknown'));
   }
 
   private async open(): Promise<void> {
+    const gen = this.generation;
     let summary;
     let access: NotebookAccess;
     try {
       summary = (await listNotebooks()).find((n) => n.id === this.notebookId);
-      if (this.destroyed) return;
+      if (this.outdated(gen)) return;
       if (!summary) return this.fail(t('notebook.notFound'));
       if (summary.error) return this.fail(t('home.unreadable', { message: summary.error }));
       // The role decides what the page offers; the server enforces the same rules.
@@ -78,7 +130,7 @@ export class NotebookView implements View {
     } catch (err) {
       return this.fail(t('app.error', { message: (err as Error).message }));
     }
-    if (this.destroyed) return;
+    if (this.outdated(gen)) return;
     this.access = access;
     this.cleanups.push(setCurrentAccess(access));
     const readOnly = !access.canEdit;
@@ -93,7 +145,14 @@ export class NotebookView implements View {
     let datasets: Dataset[] = [];
     const datasetNames = () => datasets.map((d) => d.name);
     const runner = (this.runner = new Runner(this.notebookId, doc, store, datasetNames));
-    const markings = new NotebookMarkingsView(this.notebookId, store);
+    const markings = (this.markings = new NotebookMarkingsView(this.notebookId, store));
+    runner.onAccessChange(() => void this.recheckAccess(gen));
+    // The server ended the websocket because access was withdrawn: say so instead of showing a dead page.
+    this.cleanups.push(
+      session.onStatus(() => {
+        if (session.revoked) this.revoke(session.getCloseReason());
+      }),
+    );
     this.cleanups.push(() => markings.destroy());
     const ctx: CellContext = {
       doc,
@@ -140,7 +199,7 @@ export class NotebookView implements View {
     this.cleanups.push(installFileDrop(this.element, panel.element, (file) => void panel.upload(file)));
 
     await session.whenSynced();
-    if (this.destroyed) return;
+    if (this.outdated(gen)) return;
     const list = (this.list = new CellList(ctx));
     if (!readOnly) addBar.append(this.addButton('sql', doc, datasetNames), this.addButton('markdown', doc, datasetNames));
     cellsHost.appendChild(list.element);
@@ -172,7 +231,7 @@ export class NotebookView implements View {
     });
 
     await runner.refresh();
-    if (!this.destroyed) runner.follow();
+    if (!this.outdated(gen)) runner.follow();
   }
 
   private fail(message: string): void {

@@ -11,6 +11,7 @@ import { cancelQuery, fetchResultPage, newQueryId, runCell, type SortSpec } from
 import { needsFetch } from './cell-state.js';
 import type { NotebookDoc } from './doc-ops.js';
 import type { RuntimeStore } from './runtime.js';
+import { isAccessEvent } from '../sharing/access-events.js';
 
 /** Runs again when the server compiled an older source than the one typed (its replica lagged). */
 const MAX_SOURCE_RETRIES = 3;
@@ -21,6 +22,8 @@ export class Runner {
   private events: EventSource | null = null;
   private refreshing: Promise<void> | null = null;
   private runAllActive = false;
+  /** Told when the notebook's sharing or marking changed (an 'access' event on the stream). */
+  private accessHook: (() => void) | null = null;
   /** Chart cells run through their view, which knows the width they are drawn at. */
   private readonly charts = new Map<string, () => Promise<boolean>>();
 
@@ -136,7 +139,13 @@ export class Runner {
     }, POLL_MS);
   }
 
+  /** Calls `hook` whenever the server says the notebook's sharing or marking changed. */
+  onAccessChange(hook: () => void): void {
+    this.accessHook = hook;
+  }
+
   destroy(): void {
+    this.accessHook = null;
     this.events?.close();
     clearInterval(this.poll);
     this.runAllActive = false;
@@ -198,7 +207,12 @@ export class Runner {
       }
     });
     source.addEventListener('run', (e) => {
-      const event = parseRunEvent((e as MessageEvent<string>).data);
+      const data = (e as MessageEvent<string>).data;
+      if (isAccessEvent(data)) {
+        this.accessHook?.();
+        return;
+      }
+      const event = parseRunEvent(data);
       if (!event) return;
       if (event.type === 'started') {
         if (this.store.get(event.cellId).running?.queryId === event.queryId) return;

@@ -9,8 +9,15 @@ import { presenceUser } from './presence.js';
 
 export type SessionStatus = 'connecting' | 'live' | 'offline' | 'gone' | 'stale' | 'unreadable';
 
-/** Close codes of the collab server that end a session (see server/collab/connection.ts). */
-const TERMINAL: Record<number, SessionStatus> = { 4404: 'gone', 4409: 'stale', 4422: 'unreadable' };
+/** The collab server's close code for "you may no longer open this notebook" (access withdrawn). */
+export const ACCESS_REVOKED = 4403;
+
+/**
+ * Close codes of the collab server that end a session (see server/collab/connection.ts).
+ * A withdrawn access ends it like a stale replica: no reconnecting, the server's reason shown
+ * (the notebook view then replaces the page with it; see `revoked`).
+ */
+const TERMINAL: Record<number, SessionStatus> = { 4404: 'gone', 4409: 'stale', 4422: 'unreadable', [ACCESS_REVOKED]: 'stale' };
 
 export class NotebookSession {
   readonly doc = new Y.Doc();
@@ -22,6 +29,7 @@ export class NotebookSession {
   readonly undo: Y.UndoManager;
   private status: SessionStatus = 'connecting';
   private closeReason = '';
+  private closeCode = 0;
   private readonly listeners = new Set<(status: SessionStatus) => void>();
   private readonly synced: Promise<void>;
 
@@ -47,6 +55,7 @@ export class NotebookSession {
     });
     this.provider.on('closed', ({ code, reason }: { code: number; reason: string }) => {
       this.closeReason = reason;
+      this.closeCode = code;
       this.set(TERMINAL[code] ?? 'offline');
     });
   }
@@ -63,6 +72,11 @@ export class NotebookSession {
   /** Why the server ended the session, when it said. */
   getCloseReason(): string {
     return this.closeReason;
+  }
+
+  /** The server ended the session because this user may no longer open the notebook. */
+  get revoked(): boolean {
+    return this.closeCode === ACCESS_REVOKED;
   }
 
   onStatus(listener: (status: SessionStatus) => void): () => void {

@@ -4,3 +4,4 @@ export { getSharing, putSharing, getDirectory, parseSharing, parseDirectory, par
 export { sharingEn, sharingFr, type SharingMessageKey } from './messages.js';
 export { sharingIcon } from './icons.js';
 export { setCurrentAccess, currentAccess } from './current.js';
+export { isAccessEvent, sameAccess, ACCESS_REVOKED_CLOSE } from './access-events.js';

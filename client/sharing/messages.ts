@@ -46,6 +46,9 @@ export const sharingEn = {
   'sharing.filter.shared': 'Shared with me',
   'sharing.filterEmpty': 'No notebook in this list.',
   'sharing.ownedBy': 'owner {owner}',
+  'sharing.revoked': 'You can no longer open this notebook: {reason}',
+  'sharing.revokedUnknown': 'You can no longer open this notebook: its sharing or its marking changed.',
+  'sharing.accessChanged': 'Your access to this notebook changed; the page was updated.',
 } as const;
 
 export type SharingMessageKey = keyof typeof sharingEn;
@@ -94,4 +97,7 @@ export const sharingFr: Record<SharingMessageKey, string> = {
   'sharing.filter.shared': 'Partagés avec moi',
   'sharing.filterEmpty': 'Aucun carnet dans cette liste.',
   'sharing.ownedBy': 'propriétaire {owner}',
+  'sharing.revoked': 'Vous ne pouvez plus ouvrir ce carnet : {reason}',
+  'sharing.revokedUnknown': 'Vous ne pouvez plus ouvrir ce carnet : son partage ou sa mention de protection a changé.',
+  'sharing.accessChanged': 'Votre accès à ce carnet a changé ; la page a été mise à jour.',
 } as const;

@@ -7,10 +7,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { NotebookId } from '../../core/ids.js';
-import type { CollabIdentity } from '../collab/connection.js';
+import type { AccessDecision, CollabIdentity } from '../collab/connection.js';
 import { notebookIdOf, UpgradeRefusal } from '../collab/ws-server.js';
 import type { Access, Subject } from './access.js';
-import type { Marking } from './levels.js';
+import { markingText, type Marking } from './levels.js';
 import { canEditRole, type RoleSubject } from './notebook-role.js';
 import { assertMayRead } from './result-guard.js';
 import type { Sharing } from './sharing.js';
@@ -71,30 +71,73 @@ export function authorizeNotebook(
   inner: (req: IncomingMessage) => Promise<CollabIdentity | null>,
   roles?: UpgradeRoles,
 ): (req: IncomingMessage) => Promise<CollabIdentity | null> {
-  // The websocket's source may have been built before the sharing state: the roles carry it.
-  const withRaise: NotebookSource = source.raised || !roles ? source : { ...source, raised: (id) => roles.sharing.raisedOf(id) };
+  const decide = notebookAccessDecider(access, source, roles);
   return async (req) => {
-    let identity = await inner(req);
+    const identity = await inner(req);
     // No session nor token: 401, so a client can tell "sign in" from "not shared with you".
     if (!identity) throw new UpgradeRefusal(401, 'sign in first');
     const id = notebookIdOf(req.url);
     if (id === null) return identity;
+    const decided = await decide(identity, id as NotebookId);
+    return typeof decided === 'string' ? null : decided;
+  };
+}
+
+/**
+ * The websocket check of `identity` on notebook `id` as it stands now: the identity with
+ * what its role allows, or why it may not open the notebook. The upgrade (authorizeNotebook)
+ * and the re-check of open connections (accessRecheck) both use it, so they never disagree.
+ */
+export function notebookAccessDecider(
+  access: Access,
+  source: NotebookSource,
+  roles?: UpgradeRoles,
+): (identity: CollabIdentity, id: NotebookId) => Promise<CollabIdentity | string> {
+  // The websocket's source may have been built before the sharing state: the roles carry it.
+  const withRaise: NotebookSource = source.raised || !roles ? source : { ...source, raised: (id) => roles.sharing.raisedOf(id) };
+  return async (identity, id) => {
     if (roles?.sharing.enforced) {
       const subject = await roles.userOf(identity.name);
-      const role = subject ? await roles.sharing.roleOf(subject, id) : null;
-      if (role === null) return null;
+      if (!subject) return `the account "${identity.name}" is disabled or gone`;
+      const role = await roles.sharing.roleOf(subject, id);
+      if (role === null) return `notebook "${id}" is not shared with you`;
       const { commentOnly: _ignored, ...rest } = identity;
       identity = { ...rest, canEdit: identity.canEdit && canEditRole(role), ...(role === 'commenter' ? { commentOnly: true } : {}) };
     }
     if (!access.enforced) return identity;
     let marking: Marking;
     try {
-      marking = await markingOfNotebook(access, withRaise, id as NotebookId);
+      marking = await markingOfNotebook(access, withRaise, id);
     } catch {
+      // Unreadable: the collab server answers 404 or closes; not an access question.
       return identity;
     }
-    return (await access.mayRead({ name: identity.name }, marking)) ? identity : null;
+    return (await access.mayRead({ name: identity.name }, marking)) ? identity : `notebook "${id}" is marked ${markingText(marking)}, above your clearance`;
   };
+}
+
+/**
+ * The `decide` of Collab.recheck: what an open connection may do now, by the same rules as
+ * the upgrade. Its identity's edit right is decided afresh from the role (the upgrade's
+ * session check grants editing to every signed-in user), so a viewer raised back to
+ * editor edits again without reconnecting.
+ */
+export function accessRecheck(
+  access: Access,
+  source: NotebookSource,
+  roles?: UpgradeRoles,
+): (identity: CollabIdentity, id: string) => Promise<AccessDecision> {
+  const decide = notebookAccessDecider(access, source, roles);
+  return async (identity, id) => {
+    const decided = await decide({ ...identity, canEdit: true }, id as NotebookId);
+    return decisionOf(decided);
+  };
+}
+
+/** The upgrade check's answer as a re-check's decision. Pure. */
+export function decisionOf(decided: CollabIdentity | string): AccessDecision {
+  if (typeof decided === 'string') return { refused: decided };
+  return { canEdit: decided.canEdit, ...(decided.commentOnly ? { commentOnly: true } : {}) };
 }
 
 /**

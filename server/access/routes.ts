@@ -90,7 +90,10 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
       requireAdmin(c, where);
       if (deps.auth.required && !(await deps.auth.users.byName(name))) throw new NotFoundError(`no account "${name.slice(0, 80)}"`);
       const m = markingBody(await jsonObject(c, where), where);
-      return c.json({ user: name, clearance: await guarded(where, () => access.setClearance(requestActor(c), name, m)) });
+      const clearance = await guarded(where, () => access.setClearance(requestActor(c), name, m));
+      // A lowered clearance closes the notebooks now above it.
+      await deps.liveAccess?.recheck(null);
+      return c.json({ user: name, clearance });
     })
     .get('/notebooks/:id', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
@@ -116,6 +119,9 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
         }
       }
       await guarded(where, () => deps.sharing.setRaised(requestActor(c), id, m));
+      // Whoever is connected and not cleared for the new marking is disconnected; every open page redraws its banner.
+      await deps.liveAccess?.recheck(id);
+      deps.events.publish(id, { type: 'access' });
       return c.json((await notebookView(id, role)).view);
     });
 }

@@ -55,7 +55,21 @@ export const CloseCode = {
   staleReplica: 4409,
   /** The notebook file could not be read; a person must fix it. */
   notebookUnreadable: 4422,
+  /**
+   * The user may no longer open the notebook (share withdrawn, marking raised above their
+   * clearance, account disabled): reconnecting would be refused, so the client stops.
+   */
+  accessRevoked: 4403,
 } as const;
+
+/** What a connection may do, as a re-check of its access decides it (see Room.recheck). */
+export interface CollabAccess {
+  canEdit: boolean;
+  commentOnly?: boolean;
+}
+
+/** A re-check's answer: the access now, or a refusal and why (null: refused, no reason given). */
+export type AccessDecision = CollabAccess | { refused: string } | null;
 
 export class Connection {
   /** Awareness client ids this connection introduced: the only ones it may change. */
@@ -70,12 +84,30 @@ export class Connection {
 
   constructor(
     readonly socket: WebSocket,
-    readonly identity: CollabIdentity | null,
+    private who: CollabIdentity | null,
     private readonly limits: ConnectionLimits,
     private readonly now: () => number,
   ) {
     this.tokens = limits.burst;
     this.lastRefill = now();
+  }
+
+  /** Who is on the other end, with what they may do now (a re-check may lower or raise it). */
+  get identity(): CollabIdentity | null {
+    return this.who;
+  }
+
+  /**
+   * Changes what this connection may do from its next message on: a downgraded editor's
+   * updates are dropped as a viewer's. A connection without an identity (no authorize hook)
+   * has nothing to change.
+   */
+  setAccess(access: CollabAccess): void {
+    if (!this.who) return;
+    const { commentOnly: _old, ...rest } = this.who;
+    // Told again, once, under the new access.
+    this.deniedOnce = false;
+    this.who = { ...rest, canEdit: access.canEdit, ...(access.commentOnly ? { commentOnly: true } : {}) };
   }
 
   get canEdit(): boolean {

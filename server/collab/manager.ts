@@ -14,10 +14,10 @@ import type * as Y from 'yjs';
 import type { NotebookData } from '../../core/notebook/model.js';
 import { docToNotebook, lacksPositions, numberCells } from '../../core/notebook/ydoc.js';
 import { NotFoundError } from '../errors.js';
-import { CloseCode, defaultConnectionLimits, type CollabIdentity, type ConnectionLimits } from './connection.js';
+import { CloseCode, defaultConnectionLimits, type AccessDecision, type CollabIdentity, type ConnectionLimits } from './connection.js';
 import { loadRoom, notebookHash } from './load-room.js';
 import { defaultAwarenessLimits, type AwarenessLimits } from './protocol.js';
-import { Room } from './room.js';
+import { Room, type RecheckCounts } from './room.js';
 import { hasDurableState, moveAside, statePaths, writeSavedHashes, type SavedHashes, type StatePaths } from './state-files.js';
 import { createUpgradeHandler, NOTEBOOK_ID } from './ws-server.js';
 
@@ -70,6 +70,14 @@ export interface Collab {
   close(id: string): Promise<void>;
   /** Saves and compacts every open notebook and closes every socket. */
   shutdown(): Promise<void>;
+  /**
+   * Re-decides the access of every open connection of notebook `id` (null: of every open
+   * notebook) after a change the upgrade check could not foresee — a share withdrawn or
+   * lowered, a marking raised, an account disabled. `decide` answers as the upgrade check
+   * would now: a refusal closes the connection (CloseCode.accessRevoked), an access is set
+   * in place. Resolves once every connection is decided.
+   */
+  recheck(id: string | null, decide: (identity: CollabIdentity, notebookId: string) => Promise<AccessDecision>): Promise<RecheckCounts>;
   /** On start: every notebook in `ids` that has a log is rebuilt from it and its file rewritten if it lags. */
   replayAll(ids: readonly string[]): Promise<void>;
 }
@@ -253,6 +261,22 @@ export function createCollab(options: CollabOptions): Collab {
       );
       await closeSockets(upgrades.clients);
       upgrades.close();
+    },
+
+    async recheck(id, decide) {
+      const total: RecheckCounts = { checked: 0, closed: 0, changed: 0 };
+      const entries = id === null ? [...rooms.values()] : [rooms.get(id)].filter((e): e is Entry => e !== undefined);
+      for (const entry of entries) {
+        // A room being unloaded is closing its connections anyway.
+        if (entry.unloading) continue;
+        const room = await entry.ready.catch(() => null);
+        if (!room) continue;
+        const counts = await room.recheck(decide);
+        total.checked += counts.checked;
+        total.closed += counts.closed;
+        total.changed += counts.changed;
+      }
+      return total;
     },
 
     async replayAll(ids) {

@@ -8,7 +8,7 @@
  * is already in the doc when we hear of it: it is logged, then broadcast.
  */
 import * as Y from 'yjs';
-import { CloseCode, Connection } from './connection.js';
+import { CloseCode, Connection, type AccessDecision, type CollabIdentity } from './connection.js';
 import { Presence } from './presence.js';
 import {
   decodeClientMessage,
@@ -43,6 +43,13 @@ export interface RoomOptions {
   warn: (message: string) => void;
   /** Told who made each client edit the room applied (history credits its authors). */
   onEdit?: (author: { userId: string | null; name: string | null }) => void;
+}
+
+/** What a re-check did: connections decided on, closed, and given another access. */
+export interface RecheckCounts {
+  checked: number;
+  closed: number;
+  changed: number;
 }
 
 type Handler<K extends ClientMessageKind> = (room: Room, conn: Connection, message: Extract<ClientMessage, { kind: K }>) => void;
@@ -215,6 +222,41 @@ export class Room {
    */
   private readonly known = (client: number): number =>
     Math.max(Y.getState(this.doc.store, client), this.accepted.get(client) ?? 0);
+
+  /**
+   * Re-decides every connection's access (its share, marking or account changed since it
+   * connected): a refusal closes it with CloseCode.accessRevoked and the reason, so nothing
+   * more reaches it; otherwise what it may do is set in place. Connections without an
+   * identity (no authorize hook) are left alone. A decision that throws leaves that
+   * connection as it was and is reported.
+   */
+  async recheck(decide: (identity: CollabIdentity, notebookId: string) => Promise<AccessDecision>): Promise<RecheckCounts> {
+    const counts: RecheckCounts = { checked: 0, closed: 0, changed: 0 };
+    for (const conn of [...this.connections]) {
+      const identity = conn.identity;
+      if (!identity) continue;
+      let decision: AccessDecision;
+      try {
+        decision = await decide(identity, this.id);
+      } catch (e) {
+        this.options.onError(e);
+        continue;
+      }
+      counts.checked++;
+      if (!this.connections.has(conn)) continue;
+      if (decision === null || 'refused' in decision) {
+        const reason = decision?.refused ?? `you may no longer open notebook "${this.id}"`;
+        this.options.warn(`notebook "${this.id}": closed the connection of user ${identity.userId}: ${reason}`);
+        conn.close(CloseCode.accessRevoked, reason);
+        this.leave(conn);
+        counts.closed++;
+      } else if (decision.canEdit !== conn.canEdit || (decision.commentOnly === true) !== conn.commentOnly) {
+        conn.setAccess(decision);
+        counts.changed++;
+      }
+    }
+    return counts;
+  }
 
   /** Closes every connection with `code` and `reason`. */
   kick(code: number, reason: string): void {

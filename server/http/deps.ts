@@ -24,6 +24,18 @@ export interface LiveDocs {
   close(id: NotebookId): Promise<void>;
 }
 
+/**
+ * Open websockets re-checked after an access change (issue 6): the upgrade decided once, so a
+ * withdrawn share, a raised marking or a disabled account must reach connections already open.
+ */
+export interface LiveAccess {
+  /**
+   * Re-decides every open connection of notebook `id` (null: of every open notebook), by the
+   * upgrade's rules: those refused now are closed, the others get the access their role gives.
+   */
+  recheck(id: NotebookId | null): Promise<void>;
+}
+
 export interface ImportRequest {
   bytesPath: string;
   filename: string;
@@ -49,6 +61,8 @@ export interface AppDeps {
   inFlight: InFlight<{ result: StoredResult; run: RunRecord }>;
   notebooks: NotebookStore;
   docs: LiveDocs;
+  /** Re-checks open websockets after an access change; absent (hand-built test deps): nothing to re-check. */
+  liveAccess?: LiveAccess;
   /** Notebook versions (issue 5); absent: no history routes. */
   history?: History;
   vocabulary(): Promise<{ functions: string[]; keywords: string[] }>;

@@ -4,7 +4,9 @@ import type { RunRecord } from './runs.js';
 /** What participants of a notebook hear about runs: small records, never rows. */
 export type RunEvent =
   | { type: 'started'; cellId: CellId; queryId: string; ranBy?: string; startedAt: string }
-  | { type: 'finished'; run: RunRecord };
+  | { type: 'finished'; run: RunRecord }
+  /** The notebook's sharing or marking changed: pages re-read the role and the banner. */
+  | { type: 'access' };
 
 type Listener = (event: RunEvent) => void;
 
@@ -33,7 +35,7 @@ export class RunEvents {
     if (event.type === 'started') {
       if (!now) this.running.set(id, (now = new Map()));
       now.set(event.cellId, event);
-    } else {
+    } else if (event.type === 'finished') {
       now?.delete(event.run.cellId);
       if (now?.size === 0) this.running.delete(id);
     }

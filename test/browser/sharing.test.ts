@@ -3,7 +3,8 @@
  * analyst on the Administration page and shares a demo notebook with them as viewer through
  * the Share dialog; the analyst sees it read-only (badge, no run button, an editor that ignores typing) with its marking banner;
  * made commenter on another notebook, the analyst comments (the owner sees it) but cannot type in a cell or delete the
- * owner's comment; once made editor, after a reload, the analyst runs a cell.
+ * owner's comment; once made editor, the open page offers running at once and the analyst runs a cell; once the
+ * share is withdrawn, the open page says so and shows the notebook no more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -250,6 +251,8 @@ describe.skipIf(skip)('sharing a notebook', () => {
     await admin.getByTestId('share-role').selectOption('editor');
     await admin.getByTestId('share-save').click();
     await admin.getByTestId('share-dialog').waitFor({ state: 'detached' });
+    // The open page follows at once: the run button comes without a reload.
+    await sqlCells(analyst).first().getByTestId('run-cell').waitFor({ timeout: 10_000 });
 
     await analyst.reload();
     const first = sqlCells(analyst).first();
@@ -259,6 +262,15 @@ describe.skipIf(skip)('sharing a notebook', () => {
     await first.getByTestId('row-count').waitFor({ timeout: 30_000 });
     expect(await first.getByTestId('row-count').textContent()).toMatch(/row/);
     expect(h.external).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  it('when the owner withdraws the share, the analyst’s open page says so at once and shows the notebook no more', async () => {
+    const status = await admin.evaluate(async (id) => (await fetch(`/api/notebooks/${id}/sharing`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ shares: [] }) })).status, notebookId);
+    expect(status).toBe(200);
+    const message = analyst.locator('.message-page').filter({ hasText: 'You can no longer open this notebook' });
+    await message.waitFor({ timeout: 10_000 });
+    expect(await sqlCells(analyst).count()).toBe(0);
     expect(h.pageErrors).toEqual([]);
   });
 });

@@ -179,4 +179,50 @@ describe("the owner's raise of a notebook's marking", () => {
     expect((await banner('olga', HOT)).status).toBe(403);
     expect((await raise('olga', HOT, { level: null })).status).toBe(403);
   });
+
+  it('a raise disconnects a connected viewer it puts above their clearance (4403); the editor cleared for it stays', async () => {
+    const LIVE = 'raised-live';
+    await writeFile(join(workspacePaths(t.home).notebooksDir, `${LIVE}.md`), NB_FILE);
+    const shares = [{ kind: 'user', name: 'ed', role: 'editor' }, { kind: 'user', name: 'dana', role: 'viewer' }] as const;
+    await t.deps.sharing.set({ name: 'root' }, LIVE, { owner: 'olga', shares: shares.map((s) => ({ ...s })) });
+    const server = await t.listen();
+    try {
+      const dana = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.dana}` });
+      const ed = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.ed}` });
+      await Promise.all([dana.opened, ed.opened]);
+      // A raise both are cleared for keeps both connected.
+      expect((await raise('olga', LIVE, { level: 'DIFFUSION RESTREINTE' })).status).toBe(200);
+      expect(dana.ws.readyState).toBe(dana.ws.OPEN);
+
+      expect((await raise('olga', LIVE, { level: 'SECRET' })).status).toBe(200);
+      const closed = await Promise.race([dana.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      expect(closed).toMatchObject({ code: 4403 });
+      expect(closed?.reason).toMatch(/marked SECRET, above your clearance/);
+      expect(ed.ws.readyState).toBe(ed.ws.OPEN);
+      ed.ws.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a run whose result is SECRET disconnects a connected viewer not cleared for it; the editor stays', async () => {
+    const LIVE = 'hot-live';
+    await writeFile(join(workspacePaths(t.home).notebooksDir, `${LIVE}.md`), HOT_FILE);
+    const shares = [{ kind: 'user', name: 'ed', role: 'editor' }, { kind: 'user', name: 'dana', role: 'viewer' }] as const;
+    await t.deps.sharing.set({ name: 'root' }, LIVE, { owner: 'olga', shares: shares.map((s) => ({ ...s })) });
+    const server = await t.listen();
+    try {
+      const dana = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.dana}` });
+      const ed = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.ed}` });
+      await Promise.all([dana.opened, ed.opened]);
+      expect((await call('ed', 'POST', `/api/notebooks/${LIVE}/cells/c1/run`, {})).status).toBe(200);
+      const closed = await Promise.race([dana.closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      expect(closed).toMatchObject({ code: 4403 });
+      expect(closed?.reason).toMatch(/marked SECRET/);
+      expect(ed.ws.readyState).toBe(ed.ws.OPEN);
+      ed.ws.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });

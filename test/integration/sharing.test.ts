@@ -13,7 +13,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { makeTestApp, type TestApp } from '../helpers/test-app.js';
 import { WebsocketProvider } from 'y-websocket';
-import { rawClient, synced, waitFor } from '../helpers/ws-client.js';
+import { rawClient, synced, waitFor, withTimeout } from '../helpers/ws-client.js';
 import { workspacePaths } from '../../server/workspace.js';
 import { addReply, addThread, deleteMessage, deleteThread, getComments } from '../../core/notebook/comments.js';
 import type { CommentMessage } from '../../core/notebook/model.js';
@@ -348,6 +348,125 @@ describe('notebook sharing', () => {
       while (!(await serverText('c1')).startsWith('-- ed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(await serverText('c1')).toMatch(/^-- ed\n/);
       c.ws.close();
+    });
+
+    describe('open connections follow later access changes', () => {
+      const LIVE = 'live-access';
+      const shareLive = (shares: unknown) => call('olga', 'PUT', `/api/notebooks/${LIVE}/sharing`, { shares });
+      const liveText = async () => {
+        const doc = await t.services.collab.open(LIVE);
+        try {
+          return cellSource(cellMap(doc, 'c1')!).toString();
+        } finally {
+          t.services.collab.release(LIVE);
+        }
+      };
+      const liveEdit = async (change: (doc: Y.Doc) => void) => {
+        const doc = await t.services.collab.open(LIVE);
+        try {
+          const replica = new Y.Doc();
+          Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc));
+          change(replica);
+          return Y.encodeStateAsUpdate(replica, Y.encodeStateVector(doc));
+        } finally {
+          t.services.collab.release(LIVE);
+        }
+      };
+      const prepend = (line: string) => liveEdit((doc) => cellSource(cellMap(doc, 'c1')!).insert(0, line));
+      const until = async (check: () => Promise<boolean>, what: string) => {
+        const deadline = Date.now() + 5000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const stillOpen = (c: ReturnType<typeof rawClient>) => c.ws.readyState === WebSocket.OPEN;
+
+      beforeAll(async () => {
+        await writeFile(join(workspacePaths(t.home).notebooksDir, `${LIVE}.md`), '---\ntitle: Live one\n---\n\n```sql name=k id=c1\nSELECT 1 AS n\n```\n');
+        expect((await call('root', 'PUT', `/api/notebooks/${LIVE}/sharing`, { owner: 'olga', shares: [] })).status).toBe(200);
+      });
+
+      it('a viewer whose share is withdrawn is disconnected (4403), hears no more edits, and is told on the run stream', async () => {
+        expect((await shareLive([{ kind: 'user', name: 'vic', role: 'viewer' }, { kind: 'user', name: 'ed', role: 'editor' }])).status).toBe(200);
+        const vic = new WebsocketProvider(server.wsUrl, LIVE, new Y.Doc(), {
+          WebSocketPolyfill: signedIn('vic') as unknown as typeof globalThis.WebSocket,
+          disableBc: true,
+          maxBackoffTime: 200,
+        });
+        const closed = new Promise<{ code: number; reason: string }>((resolve) => vic.on('closed', (e: { code: number; reason: string }) => resolve(e)));
+        await synced(vic);
+        const stream = await call('vic', 'GET', `/api/notebooks/${LIVE}/events`);
+        expect(stream.status).toBe(200);
+
+        // Olga withdraws Vic's share; Ed keeps his.
+        expect((await shareLive([{ kind: 'user', name: 'ed', role: 'editor' }])).status).toBe(200);
+        const how = await Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+        expect(how).toMatchObject({ code: 4403 });
+        expect(how?.reason).toMatch(/not shared with you/);
+
+        // Ed's next edit reaches the server, never Vic's replica.
+        const ed = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.ed}` });
+        await ed.opened;
+        ed.ws.send(frame(2, await prepend('-- after vic left\n')));
+        await until(async () => (await liveText()).startsWith('-- after vic left'), 'Ed’s edit');
+        await new Promise((r) => setTimeout(r, 100));
+        expect(cellSource(cellMap(vic.doc, 'c1')!).toString()).not.toContain('after vic left');
+        ed.ws.close();
+        vic.destroy();
+
+        // The run stream said the access changed, then ended.
+        const reader = stream.body!.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value);
+        }
+        expect(text).toContain('data: {"type":"access"}');
+        // And reconnecting is refused.
+        await expect(rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.vic}` }).opened).rejects.toThrow('HTTP 403');
+      });
+
+      it('an editor lowered to viewer stays connected but their next edit is dropped; raised again, they edit', async () => {
+        expect((await shareLive([{ kind: 'user', name: 'ed', role: 'editor' }])).status).toBe(200);
+        const ed = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.ed}` });
+        await ed.opened;
+        ed.ws.send(frame(2, await prepend('-- ed one\n')));
+        await until(async () => (await liveText()).startsWith('-- ed one'), 'Ed’s first edit');
+
+        expect((await shareLive([{ kind: 'user', name: 'ed', role: 'viewer' }])).status).toBe(200);
+        const before = await liveText();
+        ed.ws.send(frame(2, await prepend('-- ed as viewer\n')));
+        // The permission-denied answer arrives; the edit does not.
+        await waitFor(() => ed.received.some((f) => f[0] === 2), 'permission denied');
+        await new Promise((r) => setTimeout(r, 100));
+        expect(await liveText()).toBe(before);
+        expect(stillOpen(ed)).toBe(true);
+
+        expect((await shareLive([{ kind: 'user', name: 'ed', role: 'editor' }])).status).toBe(200);
+        ed.ws.send(frame(2, await prepend('-- ed editor again\n')));
+        await until(async () => (await liveText()).startsWith('-- ed editor again'), 'Ed’s edit once an editor again');
+        ed.ws.close();
+      });
+
+      it('an account an administrator disables is disconnected from every notebook', async () => {
+        expect((await shareLive([{ kind: 'group', name: 'field-team', role: 'editor' }])).status).toBe(200);
+        const gina = rawClient(server.wsUrl, LIVE, { authorization: `Bearer ${tokens.gina}` });
+        await gina.opened;
+        const vicElsewhere = rawClient(server.wsUrl, NB, { authorization: `Bearer ${tokens.vic}` });
+        await vicElsewhere.opened;
+        try {
+          expect((await call('root', 'PATCH', '/api/admin/users/gina', { disabled: true })).status).toBe(200);
+          expect(await withTimeout(gina.closed, 5000, 'gina disconnected')).toMatchObject({ code: 4403 });
+          // Others' connections stay.
+          expect(stillOpen(vicElsewhere)).toBe(true);
+        } finally {
+          expect((await call('root', 'PATCH', '/api/admin/users/gina', { disabled: false })).status).toBe(200);
+          vicElsewhere.ws.close();
+        }
+      });
     });
   });
   // Last: marking a dataset SECRET raises the notebook above most accounts' clearance.

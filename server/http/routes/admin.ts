@@ -120,6 +120,8 @@ export function adminRoutes(deps: AppDeps) {
       if (groups !== undefined) await auth.setGroups(actor, name, groups);
       if (role !== undefined && role !== before.role) await auth.setRole(actor, name, role);
       if (disabled !== undefined && disabled !== before.disabled) await auth.setDisabled(actor, name, disabled);
+      // Role, groups and the account's state decide notebook roles: open websockets follow (every notebook).
+      if (role !== undefined || groups !== undefined || disabled !== undefined) await deps.liveAccess?.recheck(null);
       return c.json({ user: await shown(await account(name)) });
     })
     .post('/users/:name/password', async (c) => {

@@ -83,11 +83,14 @@ export function notebookRoutes(deps: AppDeps) {
        * An event as this user may see it: a finished run they are not cleared for loses its
        * result id and row count, as in GET /runs. Null once the notebook is no longer shared with them.
        */
-      const shown = async (e: RunEvent): Promise<string | null> => {
-        if ((await deps.sharing.roleOf(user, id)) === null) return null;
-        if (e.type !== 'finished') return JSON.stringify(e);
+      const shown = async (e: RunEvent): Promise<{ data: string; last: boolean } | null> => {
+        const role = await deps.sharing.roleOf(user, id);
+        // An access change reaches even someone it locked out: their page then says so; the stream ends there.
+        if (e.type === 'access') return { data: JSON.stringify(e), last: role === null };
+        if (role === null) return null;
+        if (e.type !== 'finished') return { data: JSON.stringify(e), last: false };
         const run = (await visibleRuns(deps.access, user, { [e.run.cellId]: e.run }))[e.run.cellId];
-        return JSON.stringify({ ...e, run });
+        return { data: JSON.stringify({ ...e, run }), last: false };
       };
       return streamSSE(c, async (stream) => {
         const queue: RunEvent[] = deps.events.inProgress(id);
@@ -103,9 +106,10 @@ export function notebookRoutes(deps: AppDeps) {
         try {
           while (!stream.aborted) {
             while (queue.length && !stream.aborted) {
-              const data = await shown(queue.shift()!);
-              if (data === null) return;
-              await stream.writeSSE({ event: 'run', data });
+              const event = await shown(queue.shift()!);
+              if (event === null) return;
+              await stream.writeSSE({ event: 'run', data: event.data });
+              if (event.last) return;
             }
             // A comment line every 25 s keeps proxies from closing an idle stream.
             await new Promise<void>((ok) => {
@@ -131,6 +135,8 @@ export function notebookRoutes(deps: AppDeps) {
       const opts = { ...parseRunOptions(rest, `run cell ${cellId}`), width };
       const scope = await requestScope(deps.access, currentUser(c), await deps.catalog.list());
       const { result, run, meta } = await runCell({ ...deps, ...deps.config, read: (n) => deps.docs.read(n), marking: markingHook(deps.access) }, scope, id, cellId as CellId, opts, requestActor(c));
+      // A result above the lowest level may have raised the notebook's marking past someone connected.
+      if (run.marking && deps.access && (run.marking.level !== deps.access.levels.levels[0]!.label || run.marking.compartments.length > 0)) await deps.liveAccess?.recheck(id);
       const extra: Record<string, string> = { 'X-Carnet-Ran-At': run.ranAt };
       if (run.marking) extra['X-Carnet-Marking'] = encodeURIComponent(markingText(run.marking));
       // Chart facts (kind of aggregation, the source's columns) travel in a header so the body stays Arrow.

@@ -55,6 +55,9 @@ export function sharingRoutes(deps: AppDeps) {
         if (unknown.length) throw new BadRequestError(`${where}: no account ${unknown.join(', ')}: a notebook is shared with existing accounts only`);
       }
       await deps.sharing.set(requestActor(c), id, { owner, shares });
+      // Open pages and websockets follow at once: a withdrawn share disconnects, a lowered one turns read-only.
+      await deps.liveAccess?.recheck(id);
+      deps.events.publish(id, { type: 'access' });
       const role = await deps.sharing.roleOf(user, id);
       // Giving the notebook away leaves its former owner the role the shares give, maybe none.
       if (role === null) return c.json({ owner, shares, role: null, canShare: false });
