@@ -101,7 +101,7 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
   const notebooks = new NotebookStore(ws.notebooksDir, ws.trashDir);
   const runs = new RunLog(join(ws.stateDir, 'runs'));
   // `docs` and `history` are used only once requests arrive, after both exist.
-  const source = notebookSource({ docs: { read: (id) => docs.read(id) }, runs });
+  const source = notebookSource({ docs: { read: (id) => docs.read(id) }, runs, sharing });
   const roles = {
     sharing,
     userOf: async (name: string) => {

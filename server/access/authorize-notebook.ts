@@ -93,8 +93,6 @@ export function notebookAccessDecider(
   source: NotebookSource,
   roles?: UpgradeRoles,
 ): (identity: CollabIdentity, id: NotebookId) => Promise<CollabIdentity | string> {
-  // The websocket's source may have been built before the sharing state: the roles carry it.
-  const withRaise: NotebookSource = source.raised || !roles ? source : { ...source, raised: (id) => roles.sharing.raisedOf(id) };
   return async (identity, id) => {
     if (roles?.sharing.enforced) {
       const subject = await roles.userOf(identity.name);
@@ -107,7 +105,7 @@ export function notebookAccessDecider(
     if (!access.enforced) return identity;
     let marking: Marking;
     try {
-      marking = await markingOfNotebook(access, withRaise, id);
+      marking = await markingOfNotebook(access, source, id);
     } catch {
       // Unreadable: the collab server answers 404 or closes; not an access question.
       return identity;

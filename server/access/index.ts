@@ -9,4 +9,4 @@ export {
 } from './authorize-notebook.js';
 export * from './notebook-role.js';
 export { createSharing, type Sharing, type SharingOptions } from './sharing.js';
-export { requireNotebookRole, roleRefusal, type NotebookGuardDeps } from './notebook-guard.js';
+export { notebookGuard, requireNotebookRole, roleRefusal, type NotebookGuardDeps } from './notebook-guard.js';

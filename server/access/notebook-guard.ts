@@ -6,7 +6,7 @@
 import type { NotebookId } from '../../core/ids.js';
 import { CarnetError, NotFoundError } from '../errors.js';
 import type { Access } from './access.js';
-import { assertMayOpenNotebook, type NotebookSource } from './authorize-notebook.js';
+import { assertMayOpenNotebook, notebookSource, type NotebookSource } from './authorize-notebook.js';
 import { roleAtLeast, type NotebookRole, type RoleSubject } from './notebook-role.js';
 import type { Sharing } from './sharing.js';
 
@@ -17,6 +17,11 @@ export interface NotebookGuardDeps {
   source: NotebookSource;
 }
 
+/** The guard's dependencies from the routes' own (the same in every route file). */
+export function notebookGuard(deps: Omit<NotebookGuardDeps, 'source'> & Parameters<typeof notebookSource>[0]): NotebookGuardDeps {
+  return { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+}
+
 /** The refusal of `user` with role `role` (null: none) for `action`, which needs `needed`. */
 export function roleRefusal(id: string, role: NotebookRole | null, needed: NotebookRole, action: string): CarnetError {
   if (role === null) return new CarnetError(`notebook "${id}" is not shared with you: ask its owner or an administrator`, 403);
@@ -25,10 +30,8 @@ export function roleRefusal(id: string, role: NotebookRole | null, needed: Noteb
 
 /**
  * Throws 404 for an unknown notebook, 403 when `user` has no role or a lower one than
- * `needed` for `action` (e.g. "running a cell"), 403 when not cleared for its marking.
- * Returns the user's role. `clearance: false` skips the marking check for routes that
- * filter by clearance themselves, result by result: a run is scoped to the datasets the
- * user may read, and run listings hide what they are not cleared for (visibleRuns).
+ * `needed` for `action` (e.g. "running a cell"), 403 when not cleared for its marking
+ * (reading or running any part of a notebook is opening it). Returns the user's role.
  */
 export async function requireNotebookRole(
   deps: NotebookGuardDeps,
@@ -36,11 +39,10 @@ export async function requireNotebookRole(
   id: NotebookId,
   needed: NotebookRole,
   action: string,
-  opts: { clearance?: boolean } = {},
 ): Promise<NotebookRole> {
   if (!(await deps.notebooks.exists(id))) throw new NotFoundError(`notebook "${id}" not found`);
   const role = await deps.sharing.roleOf(user, id);
   if (!roleAtLeast(role, needed)) throw roleRefusal(id, role, needed, action);
-  if (opts.clearance !== false) await assertMayOpenNotebook(deps.access, deps.source, user, id);
+  await assertMayOpenNotebook(deps.access, deps.source, user, id);
   return role!;
 }

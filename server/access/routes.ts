@@ -3,27 +3,22 @@
  * markings and user clearances (administrators), a notebook's marking, and its owner's
  * raise of that marking.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppDeps } from '../http/deps.js';
-import { jsonObject } from '../http/body.js';
-import { currentUser, requestActor } from '../http/session.js';
+import { jsonObject, onlyFields } from '../http/body.js';
+import { currentUser, requestActor, requireAdmin } from '../http/session.js';
 import { parseNotebookId } from '../notebooks/store.js';
 import type { NotebookId } from '../../core/ids.js';
 import { BadRequestError, CarnetError, NotFoundError } from '../errors.js';
 import type { Access } from './access.js';
 import { canonicalCompartments, canonicalLevel, levelColours, markingText, type Marking } from './levels.js';
 import { assertMayRead } from './result-guard.js';
-import { requireNotebookRole, roleRefusal } from './notebook-guard.js';
-import { notebookSource } from './authorize-notebook.js';
+import { notebookGuard, requireNotebookRole, roleRefusal } from './notebook-guard.js';
 import type { NotebookRole } from './notebook-role.js';
-
-function requireAdmin(c: Context, what: string): void {
-  if (currentUser(c).role !== 'admin') throw new CarnetError(`${what}: only an administrator may do this`, 403);
-}
 
 /** Reads `{level, compartments?}` from a body; refuses other fields by name. */
 function markingBody(body: Record<string, unknown>, where: string): { level: string; compartments: string[] } {
-  for (const key of Object.keys(body)) if (key !== 'level' && key !== 'compartments') throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected level, compartments)`);
+  onlyFields(body, ['level', 'compartments'], where);
   const { level, compartments = [] } = body;
   if (typeof level !== 'string' || !level.trim()) throw new BadRequestError(`${where}: "level" must be a level label`);
   if (!Array.isArray(compartments) || compartments.some((x) => typeof x !== 'string')) throw new BadRequestError(`${where}: "compartments" must be a list of names`);
@@ -33,7 +28,7 @@ function markingBody(body: Record<string, unknown>, where: string): { level: str
 /** Reads a raise's body: `{level, compartments?}`, or `{level: null}` to drop the raise. */
 function raiseBody(body: Record<string, unknown>, where: string): { level: string; compartments: string[] } | null {
   if (body.level === null) {
-    for (const key of Object.keys(body)) if (key !== 'level') throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected only level: null to drop the raise)`);
+    onlyFields(body, ['level'], where, 'only level: null to drop the raise');
     return null;
   }
   return markingBody(body, where);
@@ -56,7 +51,7 @@ export function accessRoutes(deps: AppDeps & { access: Access }) {
       throw e;
     }
   };
-  const guard = { sharing: deps.sharing, access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  const guard = notebookGuard(deps);
   /** The notebook's marking for `role`: the banner, each cell's badge, the raise and whether they may change it. */
   const notebookView = async (id: NotebookId, role: NotebookRole) => {
     const [data, runs, raised] = await Promise.all([deps.docs.read(id), deps.runs.latest(id), deps.sharing.raisedOf(id)]);

@@ -202,17 +202,7 @@ export function checkStatement(statement: unknown, allowedFiles: readonly string
     const allowed = new Set(allowedFiles);
     const cteNames = collectCteNames(root);
     const verified = new Set<Node>();
-    const stack: Json[] = [root];
-    while (stack.length > 0) {
-      const value = stack.pop() as Json;
-      if (Array.isArray(value)) {
-        for (const item of value) stack.push(item);
-        continue;
-      }
-      if (!isNode(value)) continue;
-      checkNode(value, { allowed, cteNames, verified });
-      for (const key of Object.keys(value)) stack.push(value[key] as Json);
-    }
+    forEachNode(root, (node) => checkNode(node, { allowed, cteNames, verified }));
     return { ok: true };
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, message: error.message, location: error.location };
@@ -385,6 +375,24 @@ function isConstant(node: Node): boolean {
 /** Every CTE name defined anywhere in the tree, lower-cased (DuckDB matches names case-insensitively). */
 function collectCteNames(root: Json): Set<string> {
   const names = new Set<string>();
+  forEachNode(root, (node) => {
+    const map = node['cte_map'];
+    if (isNode(map) && Array.isArray(map['map'])) {
+      for (const entry of map['map']) if (isNode(entry)) names.add(str(entry['key']).toLowerCase());
+    }
+    if (node['type'] === 'RECURSIVE_CTE_NODE' || node['type'] === 'CTE_NODE') {
+      names.add(str(node['cte_name']).toLowerCase());
+    }
+  });
+  names.delete('');
+  return names;
+}
+
+/**
+ * Visits every object node of the tree, depth first, without recursion: a hostile
+ * statement can nest deeper than the call stack, never deeper than an array.
+ */
+function forEachNode(root: Json, visit: (node: Node) => void): void {
   const stack: Json[] = [root];
   while (stack.length > 0) {
     const value = stack.pop() as Json;
@@ -393,15 +401,7 @@ function collectCteNames(root: Json): Set<string> {
       continue;
     }
     if (!isNode(value)) continue;
-    const map = value['cte_map'];
-    if (isNode(map) && Array.isArray(map['map'])) {
-      for (const entry of map['map']) if (isNode(entry)) names.add(str(entry['key']).toLowerCase());
-    }
-    if (value['type'] === 'RECURSIVE_CTE_NODE' || value['type'] === 'CTE_NODE') {
-      names.add(str(value['cte_name']).toLowerCase());
-    }
+    visit(value);
     for (const key of Object.keys(value)) stack.push(value[key] as Json);
   }
-  names.delete('');
-  return names;
 }

@@ -9,7 +9,7 @@ import { staticHandler } from './static.js';
 import { sessionMiddleware } from './session.js';
 import { authRoutes } from './routes/auth.js';
 import { exportRoutes } from './routes/export.js';
-import { accessRoutes, notebookSource } from '../access/index.js';
+import { accessRoutes, notebookGuard } from '../access/index.js';
 import { historyRoutes } from './routes/history.js';
 import { directoryRoutes, sharingRoutes } from './routes/sharing.js';
 import { requireNotebookRole } from '../access/index.js';
@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps) {
   if (deps.access) api.route('/access', accessRoutes({ ...deps, access: deps.access }));
   api.route('/admin', adminRoutes(deps));
   if (deps.history) {
-    const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+    const guard = notebookGuard(deps);
     api.route('/notebooks', historyRoutes({ history: deps.history, notebooks: deps.notebooks, mayOpen: async (user, id, needed, action) => void (await requireNotebookRole(guard, user, id, needed, action)) }));
   }
   const app = new Hono();

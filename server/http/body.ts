@@ -28,3 +28,10 @@ export function requireString(body: Record<string, unknown>, key: string, where:
   if (v.length > max) throw new BadRequestError(`${where}: "${key}" is too long (${v.length} characters; at most ${max})`);
   return v;
 }
+
+/** Refuses fields a route does not know, by name: a typo must not be silently ignored. */
+export function onlyFields(body: Record<string, unknown>, allowed: readonly string[], where: string, expected = allowed.join(', ')): void {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected ${expected})`);
+  }
+}

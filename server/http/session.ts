@@ -10,6 +10,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { LOCAL_USER, NOT_SET_UP, type Auth, type Refusal, type Resolved } from '../auth/index.js';
 import type { AuthUser, Credential } from '../auth/index.js';
 import type { AuditActor } from '../audit/index.js';
+import { CarnetError } from '../errors.js';
 
 export const SESSION_COOKIE = 'carnet_session';
 
@@ -104,6 +105,12 @@ export function currentUser(c: Context): AuthUser {
   const user = c.get('user') as AuthUser | undefined;
   if (!user) throw new Error(`${c.req.method} ${c.req.path}: no user on the request; is sessionMiddleware mounted before this route?`);
   return user;
+}
+
+/** Refuses (403) a request whose user is not an administrator; `what` names the action (default: method and path). */
+export function requireAdmin(c: Context, what = `${c.req.method} ${c.req.path}`): void {
+  const me = currentUser(c);
+  if (me.role !== 'admin') throw new CarnetError(`${what}: only an administrator may do this (you are signed in as "${me.name}", an analyst)`, 403);
 }
 
 /** Who made a request, as the audit log records it. */

@@ -42,7 +42,8 @@ const who = (name: string, extra: Partial<CollabIdentity> = {}): CollabIdentity 
 
 describe('the re-check decision', () => {
   const decide = (roles: Record<string, NotebookRole>, opts: { raised?: Marking; clearances?: Record<string, string>; disabled?: string[] } = {}) =>
-    accessRecheck(fakeAccess(opts.clearances ?? {}), source, {
+    // The source carries the owner's raise, as the server's does (notebookSource with sharing).
+    accessRecheck(fakeAccess(opts.clearances ?? {}), { ...source, raised: async () => opts.raised }, {
       sharing: fakeSharing(roles, opts.raised),
       userOf: async (name) => (opts.disabled?.includes(name) ? undefined : { name, role: 'analyst', groups: [] }),
     });

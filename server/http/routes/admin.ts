@@ -5,27 +5,15 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { jsonObject } from '../body.js';
-import { currentUser, requestActor } from '../session.js';
-import { BadRequestError, CarnetError, NotFoundError } from '../../errors.js';
+import { jsonObject, onlyFields } from '../body.js';
+import { currentUser, requestActor, requireAdmin } from '../session.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
 import { parseAuditQuery } from '../../audit/search.js';
 import { auditNotebook } from '../../audit/notebook.js';
 import { parseRole, type Role, type StoredUser } from '../../auth/index.js';
 
 const MAX_NAME = 200;
 const MAX_SECRET = 4096;
-
-function requireAdmin(c: Context): void {
-  const me = currentUser(c);
-  if (me.role !== 'admin') throw new CarnetError(`${c.req.method} ${c.req.path}: only an administrator may do this (you are signed in as "${me.name}", an analyst)`, 403);
-}
-
-/** Refuses fields a route does not know, by name: a typo must not be silently ignored. */
-function onlyFields(body: Record<string, unknown>, allowed: readonly string[], where: string): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected ${allowed.join(', ')})`);
-  }
-}
 
 function stringField(body: Record<string, unknown>, key: string, where: string, max: number): string | undefined {
   const v = body[key];

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { jsonObject } from '../body.js';
+import { jsonObject, onlyFields } from '../body.js';
 import { requestActor, currentUser } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
-import { canEditRole, exportMarkingHook, exportScope, markingHook, notebookSource, requireNotebookRole } from '../../access/index.js';
+import { canEditRole, exportMarkingHook, exportScope, markingHook, notebookGuard, requireNotebookRole } from '../../access/index.js';
 import type { AuthUser } from '../../auth/index.js';
 import { BadRequestError } from '../../errors.js';
 import {
@@ -30,13 +30,13 @@ const BODY_KEYS = new Set(['format', 'code', 'provenance', 'confirm']);
  * `GET /:id/briefing` shows it in the app. Mounted under /api/notebooks.
  */
 export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
+  const guard = notebookGuard(deps);
   /** The export's services for `user`: their scope is built with their account role. */
   const exportDeps = (user: AuthUser): ExportDeps => ({
     ...deps, ...deps.config, read: (n) => deps.docs.read(n),
-    ...(deps.access ? { scopeFor: exportScope(deps.access, user), marking: markingHook(deps.access), notebookMarking: exportMarkingHook(deps.access, notebookSource(deps)) } : {}),
+    ...(deps.access ? { scopeFor: exportScope(deps.access, user), marking: markingHook(deps.access), notebookMarking: exportMarkingHook(deps.access, guard.source) } : {}),
     ...opts,
   });
-  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
   return new Hono()
     .post('/:id/export', async (c) => {
       const id = parseNotebookId(c.req.param('id'));
@@ -76,9 +76,7 @@ export function exportRoutes(deps: AppDeps, opts: ExportRouteOptions = {}) {
 
 /** Validates an export body; unknown fields are refused by name, so a typo is not silently ignored. */
 export function parseExportRequest(body: Record<string, unknown>, where: string): ExportRequest {
-  for (const key of Object.keys(body)) {
-    if (!BODY_KEYS.has(key)) throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected ${[...BODY_KEYS].join(', ')})`);
-  }
+  onlyFields(body, [...BODY_KEYS], where);
   const { format, code, provenance, confirm } = body;
   if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadRequestError(`${where}: "format" must be one of ${EXPORT_FORMATS.join(', ')}`);

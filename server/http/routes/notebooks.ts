@@ -11,7 +11,7 @@ import type { RunEvent } from '../../notebooks/run-events.js';
 import type { CellId } from '../../../core/ids.js';
 import { requestActor, currentUser } from '../session.js';
 import {
-  requestScope, markingHook, markingText, visibleRuns, openableNotebooks, notebookSource, requireNotebookRole, markingOfNotebook,
+  requestScope, markingHook, markingText, visibleRuns, openableNotebooks, notebookGuard, requireNotebookRole, markingOfNotebook,
   type NotebookRole,
 } from '../../access/index.js';
 import type { NotebookId } from '../../../core/ids.js';
@@ -22,11 +22,11 @@ const MAX_TITLE = 200;
 
 /** Notebooks: list, create, rename, duplicate, delete (to the trash), run a cell, latest runs. */
 export function notebookRoutes(deps: AppDeps) {
-  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  const guard = notebookGuard(deps);
   /** The notebook of the request's `:id`, once the user is found to have `needed` (or higher) on it. */
-  const notebook = async (raw: string, user: AuthUser, needed: NotebookRole, action: string, opts: { clearance?: boolean } = {}): Promise<NotebookId> => {
+  const notebook = async (raw: string, user: AuthUser, needed: NotebookRole, action: string): Promise<NotebookId> => {
     const id = parseNotebookId(raw);
-    await requireNotebookRole(guard, user, id, needed, action, opts);
+    await requireNotebookRole(guard, user, id, needed, action);
     return id;
   };
   return new Hono()

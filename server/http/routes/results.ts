@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { assertMayReadResult, notebookSource, requireNotebookRole } from '../../access/index.js';
+import { assertMayReadResult, notebookGuard, requireNotebookRole } from '../../access/index.js';
 import type { AuthUser } from '../../auth/index.js';
 import { currentUser } from '../session.js';
 import { tableFromIPC } from 'apache-arrow';
@@ -17,7 +17,7 @@ import { arrowToParquet } from '../../notebooks/result-parquet.js';
  * free query's result by the user who ran it only; either way also under clearance.
  */
 export function resultRoutes(deps: AppDeps) {
-  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  const guard = notebookGuard(deps);
   const mayRead = async (user: AuthUser, r: StoredResult): Promise<void> => {
     if (r.notebookId !== undefined) {
       // Reading a notebook's result is opening the notebook: its role and its marking (which

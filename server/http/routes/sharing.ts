@@ -4,13 +4,11 @@
  */
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.js';
-import { jsonObject } from '../body.js';
+import { jsonObject, onlyFields } from '../body.js';
 import { currentUser, requestActor } from '../session.js';
 import { parseNotebookId } from '../../notebooks/store.js';
 import { BadRequestError } from '../../errors.js';
-import { canShareRole, notebookSource, parseOwner, parseShares, requireNotebookRole, type NotebookRole, type SharingEntry } from '../../access/index.js';
-
-const BODY_KEYS = new Set(['shares', 'owner']);
+import { canShareRole, notebookGuard, parseOwner, parseShares, requireNotebookRole, type NotebookRole, type SharingEntry } from '../../access/index.js';
 
 /** What GET and PUT answer. */
 export interface SharingView extends SharingEntry {
@@ -19,7 +17,7 @@ export interface SharingView extends SharingEntry {
 }
 
 export function sharingRoutes(deps: AppDeps) {
-  const guard = { sharing: deps.sharing, access: deps.access, notebooks: deps.notebooks, source: notebookSource(deps) };
+  const guard = notebookGuard(deps);
   const view = async (id: string, role: NotebookRole): Promise<SharingView> => {
     const entry = (await deps.sharing.entry(id)) ?? { owner: null, shares: [] };
     return { owner: entry.owner, shares: entry.shares, role, canShare: canShareRole(role) };
@@ -36,9 +34,7 @@ export function sharingRoutes(deps: AppDeps) {
       const user = currentUser(c);
       await requireNotebookRole(guard, user, id, 'owner', 'sharing it');
       const body = await jsonObject(c, where);
-      for (const key of Object.keys(body)) {
-        if (!BODY_KEYS.has(key)) throw new BadRequestError(`${where}: unknown field "${key.slice(0, 40)}" (expected shares, owner)`);
-      }
+      onlyFields(body, ['shares', 'owner'], where);
       const shares = parseShares(body.shares, where);
       if (typeof shares === 'string') throw new BadRequestError(shares);
       const current = await deps.sharing.entry(id);
