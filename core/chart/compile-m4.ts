@@ -123,18 +123,62 @@ function midpoint(time: boolean, fieldType: string): string {
 }
 
 /**
- * The pixel column of each point, 0 … columns − 1, with the extent as constants. Time is
- * integer microseconds divided by a whole step (span // columns + 1, so never `columns` or
- * more, and no overflow); numbers are doubles scaled to the columns.
+ * The pixel column of each point, 0 … columns − 1, with the extent as constants. Numbers are
+ * doubles scaled to the columns. Time is cut into `columns` equal steps by {@link timeColumns}
+ * with a multiply and a shift, not a 64-bit division: over 50M rows that saved ~60 ms of a
+ * ~850 ms query (2 threads); a shift before the multiply cost as much as it saved, hence
+ * milliseconds rather than a pre-shift for long spans.
  */
 function pixelColumn(time: boolean, lo: string, hi: string, columns: number): string {
   if (time) {
-    const span = BigInt(hi) - BigInt(lo);
-    if (span <= 0n) return '0';
-    const step = span / BigInt(columns) + 1n;
-    return `(epoch_us("x") - (${lo})) // ${step}`;
+    const t = timeColumns(BigInt(lo), BigInt(hi), columns);
+    if (t === null) return '0';
+    const rel = `(epoch_${t.unit}("x") - (${t.from}))`;
+    return `(${t.pre > 0 ? `(${rel} >> ${t.pre})` : rel} * ${t.mul}) >> ${t.shift}`;
   }
   const span = Number(hi) - Number(lo);
   if (!(span > 0) || !Number.isFinite(span)) return '0';
   return `least(CAST(floor(("x" - CAST('${lo}' AS DOUBLE)) * ${String(columns / span)}) AS BIGINT), ${columns - 1})`;
+}
+
+/**
+ * How a time becomes its pixel column: `(((epoch_<unit>(x) − from) >> pre) · mul) >> shift`,
+ * where epoch_ms, like BigInt division, truncates toward zero.
+ */
+export interface TimeColumns {
+  unit: 'us' | 'ms';
+  from: bigint;
+  pre: number;
+  mul: bigint;
+  shift: number;
+}
+
+/**
+ * The constants of the time pixel column for x from `lo` to `hi` (µs) over `columns` columns;
+ * null when every x is the same. For every x in [lo, hi] the column is in [0, columns − 1] and
+ * never decreases as x grows. With r = (x − from) >> pre in the unit, r ≤ S < 2^(shift − 6) and
+ * mul = ⌊columns · 2^shift / (S + 1)⌋ ≥ 64 · columns:
+ * - r · mul < columns · 2^shift ≤ 2^61, so nothing overflows, and an x up to twice the span
+ *   outside [lo, hi] (a source whose rows change between the extent and this query: random(),
+ *   USING SAMPLE) lands in a column of its own, as it did with a division;
+ * - mul's rounding moves a column edge by less than (S + 1) / 2^shift < 1/64 of a column.
+ * Microseconds while the span allows (over a year at 800 columns), else milliseconds, whose
+ * differences cannot overflow however far apart the times are; `pre` only past ~270 years.
+ */
+export function timeColumns(lo: bigint, hi: bigint, columns: number): TimeColumns | null {
+  if (hi <= lo) return null;
+  const shift = 61 - Math.ceil(Math.log2(columns + 1));
+  const limit = 1n << BigInt(shift - 6);
+  let unit: 'us' | 'ms' = 'us';
+  let from = lo;
+  let span = hi - lo;
+  if (span >= limit) {
+    unit = 'ms';
+    from = lo / 1000n;
+    span = hi / 1000n - from;
+  }
+  let pre = 0;
+  while (span >> BigInt(pre) >= limit) pre++;
+  const mul = (BigInt(columns) << BigInt(shift)) / ((span >> BigInt(pre)) + 1n);
+  return { unit, from, pre, mul, shift };
 }

@@ -6,6 +6,7 @@ import {
   compileChartSql, extentSql, normaliseChart, parseLineExtent, prepareChartData, renderChart,
   type ChartColumn, type ChartSpec, type CompileOptions, type CompiledChart, type NormalisedChart,
 } from '../../core/chart/index.js';
+import { timeColumns } from '../../core/chart/compile-m4.js';
 
 /** Small known data: 3 cities, amounts 1..12, one row per day from 2024-01-01. */
 const SMALL = `SELECT i AS id, ['Paris', 'Lyon', 'Nice', 'Paris'][i % 4 + 1] AS city, (i + 1)::DECIMAL(14,2) AS amount,
@@ -220,15 +221,17 @@ describe('compileChartSql: lines over many points (M4)', () => {
   });
 
   it('keeps, per series and pixel column, both end points exactly and the lowest and highest value between them (the line looks the same)', async () => {
-    // Pixel columns: equal steps over the data's x range, step = span // columns + 1 (time in µs).
+    // Pixel columns: equal steps over the data's x range, as timeColumns cuts it (tested below).
     const width = 300;
     const spec: ChartSpec = { source: 't', mark: 'line', x: { field: 't' }, y: { field: 'v' }, color: { field: 'grp' } };
     const { rows } = await run(spec, BIG, { width, maxMarks: 5000 });
     const columns = Math.min(width, Math.floor(5000 / 4 / 3));
+    const [range] = (await conn.runAndReadAll(`SELECT epoch_us(min(t)) AS lo, epoch_us(max(t)) AS hi FROM (${BIG})`)).getRowObjectsJson();
+    const cut = timeColumns(BigInt(String(range!['lo'])), BigInt(String(range!['hi'])), columns)!;
+    expect([cut.unit, cut.pre]).toStrictEqual(['us', 0]);
     // Independent of the compiler: window functions rank each column's rows by x.
     const expected = (await conn.runAndReadAll(`WITH d AS (${BIG}), e AS (SELECT grp, epoch_us(t) AS us, v FROM d),
-      r AS (SELECT min(us) AS lo, (max(us) - min(us)) // ${columns} + 1 AS step FROM e),
-      c AS (SELECT grp, (us - lo) // step AS px, us, v FROM e, r),
+      c AS (SELECT grp, ((us - ${cut.from}) * ${cut.mul}) >> ${cut.shift} AS px, us, v FROM e),
       w AS (SELECT *, row_number() OVER (PARTITION BY grp, px ORDER BY us) AS a, row_number() OVER (PARTITION BY grp, px ORDER BY us DESC) AS z,
         min(v) OVER (PARTITION BY grp, px) AS low, max(v) OVER (PARTITION BY grp, px) AS high FROM c)
       SELECT grp, px, max(us) FILTER (a = 1) AS first, max(v) FILTER (a = 1) AS first_v, max(us) FILTER (z = 1) AS last,
@@ -307,7 +310,7 @@ describe('compileChartSql: lines over many points (M4)', () => {
     const chart = normalised({ source: 't', mark: 'line', x: { field: 't' }, y: { field: 'v' } }, await columnsOf(BIG));
     expect(() => compileChartSql(chart, 'src', { width: 100 })).toThrow(/extent/);
     const { sql } = compileChartSql(chart, 'src', { width: 100, maxMarks: 5000, extent: { lo: '1000000', hi: '2000000', rows: 1_000_000, series: 1 } });
-    expect(sql).toContain('(epoch_us("x") - (1000000)) // 10001');
+    expect(sql).toContain('((epoch_us("x") - (1000000)) * 1801438049510) >> 54');
     expect(sql).toContain('1000000 AS __rows');
     expect(sql).not.toMatch(/CROSS JOIN|, __range/);
     expect(() => parseLineExtent(chart, { lo: '1; DROP', hi: '2', rows: 3, series: 1 })).toThrow(/cannot be placed/);
@@ -335,6 +338,66 @@ describe('compileChartSql: lines over many points (M4)', () => {
     expect(compiled.kind).toBe('raw');
     expect(rows.length).toBe(12);
     expect(rows[0]!['x']).toBe('Lyon');
+  });
+});
+
+describe('timeColumns: the pixel column of a time', () => {
+  const MIN_US = -9_223_372_022_400_000_000n; // DuckDB's earliest TIMESTAMP, 290309 BC
+  const MAX_US = 9_223_372_036_854_775_806n; // and its latest, 294247 AD
+  const columnOf = (c: NonNullable<ReturnType<typeof timeColumns>>, us: bigint) => {
+    const rel = (c.unit === 'ms' ? us / 1000n : us) - c.from; // BigInt division truncates, like epoch_ms
+    return ((rel >> BigInt(c.pre)) * c.mul) >> BigInt(c.shift);
+  };
+
+  it('cuts any span into the asked number of nearly equal columns, in order, without overflow', () => {
+    const cases: [bigint, bigint, number][] = [
+      [0n, 1n, 1], [0n, 1n, 800], [1_000_000n, 2_000_000n, 100], [-5_000_000n, 7_000_000n, 4000],
+      [1_735_689_600_000_000n, 1_767_225_599_000_000n, 800], // a year, in µs
+      [0n, 50n * 365n * 86_400_000_000n, 1023], [0n, 50n * 365n * 86_400_000_000n, 1024], // fifty years: ms
+      [MIN_US, MAX_US, 4000], [MIN_US, MIN_US + 1n, 3], [MAX_US - 86_400_000_000n, MAX_US, 640],
+    ];
+    for (const [lo, hi, columns] of cases) {
+      const c = timeColumns(lo, hi, columns)!;
+      const label = `${lo}..${hi} in ${columns}`;
+      expect((hi - lo) * 1000n > 1n << 62n ? c.unit : 'any', label).not.toBe('us');
+      // The largest product stays under 2^61 (half of BIGINT), whatever the data.
+      const top = ((c.unit === 'ms' ? hi / 1000n : hi) - c.from) >> BigInt(c.pre);
+      expect(top * c.mul < 1n << 61n, label).toBe(true);
+      expect(columnOf(c, lo), label).toBe(0n);
+      // The last x is in the last column once there are enough distinct times to fill them.
+      if (hi - lo >= 64n * BigInt(columns)) expect(columnOf(c, hi), label).toBe(BigInt(columns - 1));
+      // Walk the span at 4099 points: columns never go down, and each is about span/columns wide.
+      let previous = -1n;
+      const seen = new Map<bigint, bigint[]>();
+      for (let i = 0n; i <= 4098n; i++) {
+        const us = lo + ((hi - lo) * i) / 4098n;
+        const col = columnOf(c, us);
+        expect(col >= previous && col < BigInt(columns), label).toBe(true);
+        previous = col;
+        seen.set(col, [...(seen.get(col) ?? []), us]);
+      }
+      if (hi - lo >= BigInt(columns) * 4098n) {
+        const width = Number(hi - lo) / columns;
+        for (const [col, xs] of seen) {
+          if (col === 0n || col === BigInt(columns - 1) || xs.length < 2) continue;
+          expect(Number(xs.at(-1)! - xs[0]!) / width, label).toBeLessThan(1.02);
+        }
+      }
+    }
+    expect(timeColumns(5n, 5n, 100)).toBeNull();
+  });
+
+  it('gives DuckDB the same columns, on the earliest and latest times it can hold', async () => {
+    const data = `SELECT * FROM (VALUES (TIMESTAMP '290309-12-22 (BC) 00:00:00'), (TIMESTAMP '1969-12-31 23:59:59.9995'),
+      (TIMESTAMP '1970-01-01 00:00:00'), (TIMESTAMP '2024-02-29 12:00:00'), (TIMESTAMP '294247-01-10 04:00:54.775806')) t(x)`;
+    const [range] = (await conn.runAndReadAll(`SELECT epoch_us(min(x)) AS lo, epoch_us(max(x)) AS hi FROM (${data})`)).getRowObjectsJson();
+    const c = timeColumns(BigInt(String(range!['lo'])), BigInt(String(range!['hi'])), 800)!;
+    expect(c.unit).toBe('ms');
+    const sql = `SELECT epoch_us(x) AS us, (((epoch_ms(x) - (${c.from})) >> ${c.pre}) * ${c.mul}) >> ${c.shift} AS col FROM (${data}) ORDER BY x`;
+    const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson();
+    expect(rows.map((r) => BigInt(String(r['col'])))).toStrictEqual(rows.map((r) => columnOf(c, BigInt(String(r['us'])))));
+    // The span's middle is 1970-01-01 02:00: the two times before it in column 399, 2024 after.
+    expect(rows.map((r) => Number(r['col']))).toStrictEqual([0, 399, 399, 400, 799]);
   });
 });
 
