@@ -14,6 +14,7 @@ const SPECS = {
   h1: '{"source": "src", "mark": "bar", "x": {"field": "amount", "bin": {"thresholds": 40}}}',
   l1: '{"source": "src", "mark": "line", "x": {"field": "ts", "bin": {"interval": "day"}}, "y": {"field": "amount", "aggregate": "mean"}}',
   m1: '{"source": "src", "mark": "line", "x": {"field": "ts"}, "y": {"field": "amount"}}',
+  m2: '{"source": "unordered", "mark": "line", "x": {"field": "ts"}, "y": {"field": "amount"}}',
 };
 
 export async function chartsBench(): Promise<string[][]> {
@@ -22,7 +23,7 @@ export async function chartsBench(): Promise<string[][]> {
   const rows: string[][] = [];
   const document = new JSDOM('').window.document;
   try {
-    const cells = ['```sql name=src id=src', 'SELECT * FROM big', '```', ''];
+    const cells = ['```sql name=src id=src', 'SELECT * FROM big', '```', '', '```sql name=unordered id=unordered', 'SELECT * FROM big_unordered', '```', ''];
     for (const [id, spec] of Object.entries(SPECS)) cells.push('```chart id=' + id, spec, '```', '');
     const nb = await notebookWith(HOME, PORT, 'Chart bench', cells.join('\n'));
 
@@ -45,6 +46,7 @@ export async function chartsBench(): Promise<string[][]> {
       ['histogram of amount (40 bins)', 'h1', 'SELECT amount FROM big', (t) => Plot.rectY(t.getChild('amount')!.toArray(), Plot.binX({ y: 'count' }, { thresholds: 40 }))],
       ['line, daily mean', 'l1', 'SELECT ts, amount FROM big', (t) => Plot.lineY(t.toArray(), Plot.binX({ y: 'mean' }, { x: 'ts', y: 'amount', interval: 'day' } as never))],
       ['line, raw points (M4)', 'm1', 'SELECT ts, amount FROM big', (t) => Plot.lineY(t.toArray(), { x: 'ts', y: 'amount' })],
+      ['line, raw points (M4), times unordered', 'm2', 'SELECT ts, amount FROM big_unordered', (t) => Plot.lineY(t.toArray(), { x: 'ts', y: 'amount' })],
     ];
     for (const [label, id, sql, draw] of cases) {
       let chartBytes = 0;

@@ -1,13 +1,15 @@
 /**
- * Writes the fictional demo datasets (see demo-story.ts for the planted story) as ZSTD Parquet,
- * generated entirely by DuckDB SQL. Each dataset is written under a hidden temporary name and
- * renamed into place, so a crash never leaves a half-written dataset behind.
+ * Writes the fictional demo datasets (see demo-story.ts for the planted story) as Parquet the way
+ * every dataset is written (parquet-options.ts), generated entirely by DuckDB SQL. Each dataset is
+ * written under a hidden temporary name and renamed into place, so a crash never leaves a
+ * half-written dataset behind.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openTrustedDuckDB, withConnection } from './duck.js';
+import { DATASET_PARQUET_OPTIONS } from './parquet-options.js';
 import { callsSelect, transfersSelect, travelSelect, tripMembersStatement } from './demo-sql-events.js';
 import { ACCOUNTS_SELECT, CITIES_SELECT, PERSONS_SELECT, demoSizes, worldStatements, type DemoSizes } from './demo-sql-world.js';
 import { quoteIdentifier, quoteString } from '../../core/sql/identifiers.js';
@@ -81,7 +83,7 @@ async function writeTable(connection: DuckDBConnection, dataDir: string, name: s
   if (!table.partitionBy) {
     const tmp = path.join(dataDir, `.demo-${name}-${suffix}.parquet.tmp`);
     try {
-      await connection.run(`COPY (${select}) TO ${quoteString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      await connection.run(`COPY (${select}) TO ${quoteString(tmp)} (${DATASET_PARQUET_OPTIONS})`);
       await rename(tmp, path.join(dataDir, `${name}.parquet`));
     } finally {
       await rm(tmp, { force: true });
@@ -93,7 +95,7 @@ async function writeTable(connection: DuckDBConnection, dataDir: string, name: s
   const finalDir = path.join(dataDir, name);
   try {
     await connection.run(
-      `COPY (${select}) TO ${quoteString(tmpDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${quoteIdentifier(table.partitionBy)}))`,
+      `COPY (${select}) TO ${quoteString(tmpDir)} (${DATASET_PARQUET_OPTIONS}, PARTITION_BY (${quoteIdentifier(table.partitionBy)}))`,
     );
     // A directory cannot be renamed over a non-empty one: move the old one aside first.
     const hadOld = await rename(finalDir, oldDir).then(

@@ -11,6 +11,7 @@ import { createCatalog } from './catalog.js';
 import { cleanDuckDBMessage, openTrustedDuckDB, withConnection } from './duck.js';
 import { formatOf, sourceSelect, SourceProblem, type ImportFormat } from './import-source.js';
 import { isDatasetName } from './name.js';
+import { DATASET_PARQUET_OPTIONS } from './parquet-options.js';
 import { scanDataDir } from './scan.js';
 import { quoteString } from '../../core/sql/identifiers.js';
 import type { DatasetInfo } from './types.js';
@@ -62,7 +63,7 @@ export async function importFile(dataDir: string, opts: ImportOptions): Promise<
     try {
       await withConnection(instance, async (connection) => {
         const select = await sourceSelect(connection, opts.sourcePath, format);
-        await connection.run(`COPY (${select}) TO ${quoteString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+        await connection.run(`COPY (${select}) TO ${quoteString(tmp)} (${DATASET_PARQUET_OPTIONS})`);
       });
     } finally {
       instance.closeSync();
