@@ -53,6 +53,8 @@ export interface ServiceOptions {
   saveDebounceMs?: number;
   /** When automatic versions are taken (default: the history's own). */
   history?: { pauseMs?: number; minIntervalMs?: number };
+  /** How often open websockets are re-checked for changes made elsewhere (default 30 s). */
+  accessRecheckMs?: number;
 }
 
 export interface Services {
@@ -123,7 +125,13 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
     authorize: authorizeNotebook(access, source, authorizeUpgrade(auth), roles),
   });
   // Connections already open follow later changes of sharing, marking and accounts by the same rules.
-  const recheck = accessRecheck(access, source, roles);
+  const recheck = accessRecheck(access, source, roles, (credential) => auth.credentialEnded(credential));
+  // Changes that reach no route of this server (another process's `carnet user disable` or
+  // `carnet token revoke`, a session's absolute expiry) are caught by a re-check now and then.
+  const recheckTimer = setInterval(() => {
+    collab.recheck(null, recheck).catch((e: unknown) => log(`access re-check: ${(e as Error).message}`));
+  }, opts.accessRecheckMs ?? 30_000);
+  recheckTimer.unref();
   const docs = liveDocs(collab);
   const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, onError: (e) => log(`history: ${(e as Error).message}`), ...opts.history });
   await collab.replayAll((await notebooks.list()).map((n) => n.id));
@@ -166,6 +174,7 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
       (closing ??= (async () => {
         // Websockets are not HTTP connections a server tracks: close them (saving every
         // notebook) first, then take the versions still due from what they wrote.
+        clearInterval(recheckTimer);
         await collab.shutdown();
         await history.close();
         await afterSaves?.();

@@ -118,15 +118,19 @@ export function notebookAccessDecider(
  * The `decide` of Collab.recheck: what an open connection may do now, by the same rules as
  * the upgrade. Its identity's edit right is decided afresh from the role (the upgrade's
  * session check grants editing to every signed-in user), so a viewer raised back to
- * editor edits again without reconnecting.
+ * editor edits again without reconnecting. With `credentialEnded` (Auth's), a connection
+ * whose session or API token no longer holds is refused first, with its reason.
  */
 export function accessRecheck(
   access: Access,
   source: NotebookSource,
   roles?: UpgradeRoles,
+  credentialEnded?: (credential: NonNullable<CollabIdentity['credential']>) => Promise<string | null>,
 ): (identity: CollabIdentity, id: string) => Promise<AccessDecision> {
   const decide = notebookAccessDecider(access, source, roles);
   return async (identity, id) => {
+    const ended = identity.credential && credentialEnded ? await credentialEnded(identity.credential) : null;
+    if (ended !== null) return { refused: ended };
     const decided = await decide({ ...identity, canEdit: true }, id as NotebookId);
     return decisionOf(decided);
   };

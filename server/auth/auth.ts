@@ -94,6 +94,12 @@ function buildAuth(opts: AuthOptions) {
   const setupTtlMs = opts.setupTtlMs ?? 3600_000;
   let setupToken: { hash: string; expiresAt: number } | null = null;
   const endSessions = (userId: string) => (opts.ownsSessions === false ? Promise.resolve() : sessions.deleteForUser(userId));
+  /**
+   * Sessions a password change replaced by a fresh one for the same browser (old hash → new):
+   * the changer's open websockets carry on under it. In memory only: a restart reconnects
+   * every websocket with the browser's current cookie anyway.
+   */
+  const renewed = new Map<string, string>();
 
   const record = (actor: Actor, action: AuditAction, target: string | undefined, details: Record<string, unknown> = {}) =>
     audit.append({ actor, action, ...(target !== undefined ? { target } : {}), details });
@@ -266,7 +272,36 @@ function buildAuth(opts: AuthOptions) {
       await endSessions(stored.id);
       await record(actorOf(r.user, address), 'account_change', stored.name, { change: 'password' });
       if (r.credential.kind !== 'session') return { ok: true };
-      return { ok: true, session: await startSession(r.user, changed.credentialVersion, address) };
+      const fresh = await startSession(r.user, changed.credentialVersion, address);
+      renewed.set(r.credential.tokenHash, tokenHash(fresh.token));
+      return { ok: true, session: fresh };
+    },
+
+    /**
+     * Why the credential an open websocket was accepted with no longer holds (signed out,
+     * session expired or ended by a password change, API token revoked, account disabled), or
+     * null while it holds. An open websocket counts as use: only the absolute expiry ends its
+     * session, not idleness. Changes made by another process (`carnet user disable`,
+     * `carnet token revoke`) are seen, as every read checks the file.
+     */
+    async credentialEnded(credential: Credential): Promise<string | null> {
+      if (credential.kind === 'local') return null;
+      const ended = 'your session has ended (signed out, expired or password changed): sign in again';
+      let holder: { userId: string; version?: number };
+      if (credential.kind === 'token') {
+        const token = (await tokens.list()).find((t) => t.id === credential.tokenId);
+        if (!token || token.revokedAt) return 'the API token was revoked';
+        holder = { userId: token.userId };
+      } else {
+        let hash = credential.tokenHash;
+        for (let next = renewed.get(hash); next !== undefined; next = renewed.get(hash)) hash = next;
+        const session = await sessions.current(hash);
+        if (!session) return ended;
+        holder = { userId: session.userId, version: session.version };
+      }
+      const stored = await users.byId(holder.userId);
+      if (!stored || stored.disabled) return 'your account is disabled';
+      return holder.version !== undefined && holder.version !== stored.credentialVersion ? ended : null;
     },
 
     // Administration (CLI now, the administrators' page later). Each is audited with its actor.

@@ -81,6 +81,16 @@ export class SessionStore {
     return s;
   }
 
+  /**
+   * The session of a hash unless it was deleted or reached its absolute expiry; idleness is
+   * not checked and last use not marked (an open websocket's re-check, see Auth.credentialEnded).
+   */
+  async current(hash: string): Promise<Session | null> {
+    await this.load();
+    const s = this.byHash.get(hash);
+    return s && this.now() < s.expiresAt ? s : null;
+  }
+
   async delete(hash: string): Promise<void> {
     await this.load();
     if (this.byHash.delete(hash)) await this.save();

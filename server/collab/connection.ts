@@ -4,6 +4,7 @@
  * that went away is simply skipped.
  */
 import type { WebSocket } from 'ws';
+import type { Credential } from '../auth/types.js';
 
 /** Who is on the other end, as the `authorize` hook established it on upgrade. */
 export interface CollabIdentity {
@@ -24,6 +25,8 @@ export interface CollabIdentity {
    * person picked in their browser (and history credits it).
    */
   anonymous?: boolean;
+  /** How the user signed in (session cookie or API token): re-checks ask whether it still holds. */
+  credential?: Credential;
 }
 
 export interface ConnectionLimits {

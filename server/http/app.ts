@@ -19,7 +19,7 @@ import { oidcRoutes } from './routes/oidc.js';
 /** The HTTP API and the built client. One sub-app per resource; errors mapped in one place. */
 export function createApp(deps: AppDeps) {
   const api = new Hono()
-    .route('/auth', authRoutes(deps.auth))
+    .route('/auth', authRoutes(deps.auth, {}, async () => deps.liveAccess?.recheck(null)))
     .route('/auth', oidcRoutes({ auth: deps.auth, oidc: deps.oidc ?? null }))
     .route('/datasets', datasetRoutes(deps))
     .route('/results', resultRoutes(deps))

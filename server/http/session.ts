@@ -10,6 +10,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { LOCAL_USER, NOT_SET_UP, type Auth, type Refusal, type Resolved } from '../auth/index.js';
 import type { AuthUser, Credential } from '../auth/index.js';
 import type { AuditActor } from '../audit/index.js';
+import type { CollabIdentity } from '../collab/index.js';
 import { CarnetError } from '../errors.js';
 
 export const SESSION_COOKIE = 'carnet_session';
@@ -85,7 +86,7 @@ export function sessionMiddleware(auth: Auth, opts: SessionOptions = {}): Middle
  * bearer token, for non-browser clients), or null. Origin is checked by the collab
  * server itself. Every signed-in user may edit until notebook sharing exists.
  */
-export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<{ userId: string; name: string; displayName?: string; canEdit: boolean; anonymous?: boolean } | null> {
+export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<CollabIdentity | null> {
   return async (req) => {
     // Without accounts nobody is vouched for: presence keeps the name people pick.
     if (!auth.required) return { userId: LOCAL_USER.id, name: LOCAL_USER.name, canEdit: true, anonymous: true };
@@ -96,7 +97,7 @@ export function authorizeUpgrade(auth: Auth): (req: IncomingMessage) => Promise<
       const token = parseCookies(req.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
       if (token) resolved = await auth.fromSession(token);
     }
-    return resolved ? { userId: resolved.user.id, name: resolved.user.name, displayName: resolved.user.displayName, canEdit: true } : null;
+    return resolved ? { userId: resolved.user.id, name: resolved.user.name, displayName: resolved.user.displayName, canEdit: true, credential: resolved.credential } : null;
   };
 }
 

@@ -4,7 +4,8 @@
  * the Share dialog; the analyst sees it read-only (badge, no run button, an editor that ignores typing) with its marking banner;
  * made commenter on another notebook, the analyst comments (the owner sees it) but cannot type in a cell or delete the
  * owner's comment; once made editor, the open page offers running at once and the analyst runs a cell; once the
- * share is withdrawn, the open page says so and shows the notebook no more.
+ * share is withdrawn, the open page says so and shows the notebook no more; signing out in one tab ends the notebook
+ * open in another.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -271,6 +272,19 @@ describe.skipIf(skip)('sharing a notebook', () => {
     const message = analyst.locator('.message-page').filter({ hasText: 'You can no longer open this notebook' });
     await message.waitFor({ timeout: 10_000 });
     expect(await sqlCells(analyst).count()).toBe(0);
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  it('signing out in one tab ends the notebook open in another tab of that browser', async () => {
+    const otherTab = await admin.context().newPage();
+    await otherTab.goto(`${h.baseUrl}/n/${notebookId}`);
+    await sqlCells(otherTab).first().waitFor();
+    await admin.goto(`${h.baseUrl}/`);
+    await admin.getByTestId('user-menu').locator('summary').click();
+    await admin.getByTestId('logout').click();
+    const message = otherTab.locator('.message-page').filter({ hasText: 'your session has ended' });
+    await message.waitFor({ timeout: 10_000 });
+    expect(await sqlCells(otherTab).count()).toBe(0);
     expect(h.pageErrors).toEqual([]);
   });
 });

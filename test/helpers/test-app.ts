@@ -66,6 +66,8 @@ export interface TestAppOptions {
   workers?: number;
   /** Accounts required, access and sharing enforced (as with CARNET_AUTH=required). Default false. */
   authRequired?: boolean;
+  /** How often open websockets are re-checked for changes made elsewhere (default: the server's 30 s). */
+  accessRecheckMs?: number;
 }
 
 /** A workspace in a temporary folder with the fixture datasets, served by the production wiring (server/wire.ts). */
@@ -85,6 +87,7 @@ export async function makeTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
     hashParams: CHEAP_HASH,
     saveDebounceMs: 20,
     history: { pauseMs: 50, minIntervalMs: 0 },
+    ...(opts.accessRecheckMs !== undefined ? { accessRecheckMs: opts.accessRecheckMs } : {}),
   });
   const app = createApp(services.deps);
   const servers = new Set<() => Promise<void>>();

@@ -333,7 +333,10 @@ describe('signing in', () => {
     const cookie = cookieOf(await login('ana', ANA_PW));
     const authorize = authorizeUpgrade(auth);
     const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
-    expect(await authorize(req({ cookie: `other=1; carnet_session=${cookie}` }))).toEqual({ userId: expect.any(String), name: 'ana', displayName: 'Ana Lyst', canEdit: true });
+    // The credential comes along, so that the connection ends with the session (credential-end.test.ts).
+    expect(await authorize(req({ cookie: `other=1; carnet_session=${cookie}` }))).toEqual({
+      userId: expect.any(String), name: 'ana', displayName: 'Ana Lyst', canEdit: true, credential: { kind: 'session', tokenHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect(await authorize(req({}))).toBeNull();
     expect(await authorize(req({ cookie: 'carnet_session=forged' }))).toBeNull();
   });

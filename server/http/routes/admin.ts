@@ -121,6 +121,8 @@ export function adminRoutes(deps: AppDeps) {
       if (!password) throw new BadRequestError(`${where}: "password" is required`);
       await account(name);
       await auth.resetPassword(requestActor(c), name, password);
+      // The account's sessions ended: so do the websockets opened with them.
+      await deps.liveAccess?.recheck(null);
       return c.json({ ok: true });
     })
     .get('/audit', async (c) => {

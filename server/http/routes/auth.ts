@@ -17,8 +17,10 @@ function optionalString(body: Record<string, unknown>, key: string, where: strin
 /**
  * Signing in and out, the current user, password change and first-start setup:
  * mounted at /api/auth behind `sessionMiddleware` (which lets /login and /setup through).
+ * `sessionsEnded` runs after a sign-out or a password change ended sessions, so that the
+ * websockets opened with them close (Collab.recheck).
  */
-export function authRoutes(auth: Auth, opts: SessionOptions = {}) {
+export function authRoutes(auth: Auth, opts: SessionOptions = {}, sessionsEnded: () => Promise<void> = async () => {}) {
   return new Hono<AuthEnv>()
     .post('/login', async (c) => {
       const where = 'POST /api/auth/login';
@@ -46,6 +48,7 @@ export function authRoutes(auth: Auth, opts: SessionOptions = {}) {
     })
     .post('/logout', async (c) => {
       await auth.logout({ user: c.var.user, credential: c.var.credential }, clientAddress(c, opts));
+      await sessionsEnded();
       clearSessionCookie(c);
       return c.json({ ok: true });
     })
@@ -62,6 +65,7 @@ export function authRoutes(auth: Auth, opts: SessionOptions = {}) {
       const next = requireString(body, 'next', where, MAX_SECRET);
       const r = await auth.changePassword({ user: c.var.user, credential: c.var.credential }, current, next, clientAddress(c, opts));
       if (!r.ok) return refuse(c, r);
+      await sessionsEnded();
       if (r.session) setSessionCookie(c, r.session.token, r.session.maxAge);
       return c.json({ ok: true });
     });
