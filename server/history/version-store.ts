@@ -6,6 +6,7 @@
  *
  * A version's text is written (fsynced) before the index names it, and the index is replaced
  * by rename, so a crash leaves at worst an unlisted file, never a listed version without text.
+ * Each new version thins the older automatic ones (thinning.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -14,6 +15,7 @@ import { parseNotebook, serializeNotebook } from '../../core/notebook/format.js'
 import type { NotebookData } from '../../core/notebook/model.js';
 import { textHash } from '../collab/state-files.js';
 import { NotFoundError } from '../errors.js';
+import { thinVersions } from './thinning.js';
 
 /** What the list of versions shows. */
 export interface VersionInfo {
@@ -80,8 +82,15 @@ export class VersionStore {
       await writeDurably(path.join(folder, `${info.id}.md`), serializeNotebook(data));
       const index = await this.readIndex(folder);
       index.push(info);
-      await writeDurably(path.join(folder, 'index.json'), JSON.stringify(index, null, 1) + '\n');
-      return info;
+      const { kept, dropped } = thinVersions(index, entry.at);
+      await writeDurably(path.join(folder, 'index.json'), JSON.stringify(kept, null, 1) + '\n');
+      // Only once the index no longer names them: a crash in between leaves unlisted files, no more.
+      for (const id of dropped) {
+        await fs.unlink(path.join(folder, `${id}.md`)).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
+      }
+      return kept.find((v) => v.id === info.id) ?? info;
     });
   }
 
