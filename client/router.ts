@@ -19,11 +19,35 @@ export const notebookPath = (id: string): string => `/n/${encodeURIComponent(id)
 
 type Listener = (route: Route) => void;
 let listener: Listener = () => {};
+/** Asked before the app leaves the current page (false: stay); see setLeaveGuard. */
+let leaveGuard: (() => boolean) | null = null;
+/** The path of the page shown, to go back to when a back/forward is refused. */
+let shown = '';
+
+/**
+ * While set, leaving the current page within the app (a link, navigate(), back or forward)
+ * asks `guard` first and stays when it answers false; closing the tab is the page's own
+ * `beforeunload` business. Null removes it.
+ */
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
+function show(route: Route): void {
+  shown = location.pathname + location.search;
+  listener(route);
+}
 
 /** Starts routing: renders the current path now and on back/forward and app link clicks. */
 export function startRouter(onRoute: Listener): void {
   listener = onRoute;
-  window.addEventListener('popstate', () => listener(parseRoute(location.pathname)));
+  window.addEventListener('popstate', () => {
+    if (leaveGuard && !leaveGuard()) {
+      history.pushState(null, '', shown);
+      return;
+    }
+    show(parseRoute(location.pathname));
+  });
   // Same-origin links marked data-link navigate without a page load (modified clicks open tabs as usual).
   document.addEventListener('click', (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -32,14 +56,15 @@ export function startRouter(onRoute: Listener): void {
     e.preventDefault();
     navigate(a.pathname);
   });
-  listener(parseRoute(location.pathname));
+  show(parseRoute(location.pathname));
 }
 
-/** Goes to a path of the app, adding a history entry. */
+/** Goes to a path of the app, adding a history entry, unless the leave guard keeps the page. */
 export function navigate(path: string, replace = false): void {
+  if (leaveGuard && path !== shown && !leaveGuard()) return;
   if (path !== location.pathname + location.search) {
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
   }
-  listener(parseRoute(path));
+  show(parseRoute(path));
 }

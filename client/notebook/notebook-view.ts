@@ -13,6 +13,7 @@ import { sqlCompletion } from '../cells/completion.js';
 import type { CellContext, EditableKind } from '../cells/context.js';
 import { DatasetPanel } from '../datasets/dataset-panel.js';
 import { NotebookSession } from './session.js';
+import { setLeaveGuard } from '../router.js';
 import { NotebookDoc } from './doc-ops.js';
 import { RuntimeStore } from './runtime.js';
 import { Runner } from './runner.js';
@@ -140,6 +141,9 @@ export class NotebookView implements View {
     void loadServerWords();
 
     const session = (this.session = new NotebookSession(this.notebookId));
+    // Edits made offline live only in this tab until the server has them: ask before leaving.
+    setLeaveGuard(() => !session.hasUnsentChanges() || window.confirm(t('notebook.leaveUnsent')));
+    this.cleanups.push(() => setLeaveGuard(null));
     const doc = new NotebookDoc(session.doc, session.origin);
     const store = new RuntimeStore();
     let datasets: Dataset[] = [];

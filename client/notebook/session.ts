@@ -32,6 +32,15 @@ export class NotebookSession {
   private closeCode = 0;
   private readonly listeners = new Set<(status: SessionStatus) => void>();
   private readonly synced: Promise<void>;
+  /** Local changes made while not live, not yet handed back to the server. */
+  private offlineChanges = false;
+  private settle: ReturnType<typeof setTimeout> | undefined;
+  private readonly warnOnLeave = (e: BeforeUnloadEvent) => {
+    if (!this.hasUnsentChanges()) return;
+    // The browser asks "Leave site? Changes you made may not be saved." (its own words).
+    e.preventDefault();
+    e.returnValue = '';
+  };
 
   constructor(readonly notebookId: string) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -51,8 +60,14 @@ export class NotebookSession {
       else if (status === 'disconnected') this.set('offline');
     });
     this.provider.on('sync', (isSynced: boolean) => {
-      if (isSynced) this.set('live');
+      if (!isSynced) return;
+      this.set('live');
+      this.settleOfflineChanges();
     });
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider && this.status !== 'live') this.offlineChanges = true;
+    });
+    window.addEventListener('beforeunload', this.warnOnLeave);
     this.provider.on('closed', ({ code, reason }: { code: number; reason: string }) => {
       this.closeReason = reason;
       this.closeCode = code;
@@ -84,7 +99,31 @@ export class NotebookSession {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * True while this tab holds edits the server may lack: made offline (or after the session
+   * ended) and not yet sent back, or still in the socket's send buffer. Closing the tab then
+   * loses them, so the page asks first.
+   */
+  hasUnsentChanges(): boolean {
+    return this.offlineChanges || (this.provider.ws?.bufferedAmount ?? 0) > 0;
+  }
+
+  /**
+   * Offline edits go back when the server asks for what it lacks, which it does right after
+   * its answer that makes the provider synced: wait a moment, then for the socket to drain.
+   */
+  private settleOfflineChanges(): void {
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      if (this.status !== 'live') return;
+      if ((this.provider.ws?.bufferedAmount ?? 0) > 0) this.settleOfflineChanges();
+      else this.offlineChanges = false;
+    }, 250);
+  }
+
   destroy(): void {
+    clearTimeout(this.settle);
+    window.removeEventListener('beforeunload', this.warnOnLeave);
     this.listeners.clear();
     this.undo.destroy();
     this.awareness.setLocalState(null);

@@ -219,9 +219,26 @@ describe.skipIf(skip)('working together in the browser', () => {
     await cell(ana, 'c10').getByTestId('add-below').click();
     await ana.keyboard.insertText('SELECT 42 AS answer');
     expect(await cellText(cell(ana, 'c8'))).toBe('SELECT 8 AS n -- offline edit');
+    // Her edits live only in this tab: closing it would ask first, and leaving for the home page asks.
+    const wouldAsk = () => ana.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    expect(await wouldAsk()).toBe(true);
+    const asked = new Promise<string>((resolve) => ana.once('dialog', (d) => {
+      resolve(d.message());
+      void d.dismiss();
+    }));
+    const notebookUrl = ana.url();
+    await ana.locator('a.brand').click();
+    expect(await asked).toMatch(/not reached the server yet/);
+    expect(ana.url()).toBe(notebookUrl);
+    expect(await cell(ana, 'c8').isVisible()).toBe(true);
     await h.startServer();
     await eventually('Ana back online', async () => (await ana.getByTestId('sync-status').getAttribute('data-status')) === 'live', 30_000);
     expect(await ana.getByTestId('offline-banner').isHidden()).toBe(true);
+    await eventually('nothing left to lose once the server has her edits', async () => !(await wouldAsk()));
     // Bruno gets Ana's offline work once both are back.
     await eventually('Ana’s offline edit at Bruno', async () => (await cellText(cell(bruno, 'c8'))) === 'SELECT 8 AS n -- offline edit', 30_000);
     await eventually('Ana’s offline cell at Bruno', async () => (await bruno.locator('.cell.sql .cm-content', { hasText: 'SELECT 42 AS answer' }).count()) === 1, 30_000);
