@@ -15,7 +15,7 @@ import { DEFAULT_SESSION_TIMES, SessionStore, type Session, type SessionTimes } 
 import { DEFAULT_THROTTLE, Throttle, type ThrottleRules } from './throttle.js';
 import { TokenStore, type ApiToken } from './tokens.js';
 import { publicUser, type Actor, type AuthUser, type Credential, type Role } from './types.js';
-import { UserStore, type NewUser } from './users.js';
+import { UserStore, type AccountPatch, type NewUser } from './users.js';
 import { DEFAULT_TOKEN_RATE, RateLimiter } from './rate.js';
 import type { ExternalIdentity } from './external.js';
 
@@ -340,6 +340,20 @@ function buildAuth(opts: AuthOptions) {
       const stored = await users.setDisplayName(name, displayName);
       await record(actor, 'account_change', stored.name, { change: 'display name', from: before?.displayName, to: stored.displayName });
       return publicUser(stored);
+    },
+
+    /**
+     * Applies an administrator's changes to an account all at once or not at all, then audits
+     * each field that changed as its own setter does. Disabling ends the account's sessions.
+     */
+    async updateAccount(actor: Actor, name: string, patch: AccountPatch): Promise<AuthUser> {
+      const { before, after } = await users.update(name, patch);
+      if (after.disabled && !before.disabled) await endSessions(after.id);
+      if (after.displayName !== before.displayName) await record(actor, 'account_change', after.name, { change: 'display name', from: before.displayName, to: after.displayName });
+      if (patch.groups !== undefined) await record(actor, 'role_change', after.name, { change: 'groups', from: before.groups ?? [], to: after.groups ?? [] });
+      if (after.role !== before.role) await record(actor, 'role_change', after.name, { from: before.role, to: after.role });
+      if (after.disabled !== before.disabled) await record(actor, 'account_change', after.name, { change: after.disabled ? 'disabled' : 'enabled' });
+      return publicUser(after);
     },
 
     /** An administrator's reset: sets the password and ends the account's sessions. */

@@ -30,6 +30,14 @@ export interface NewUser {
   groups?: string[];
 }
 
+/** What an administrator may change of an account in one go (UserStore.update). */
+export interface AccountPatch {
+  displayName?: string;
+  groups?: readonly string[];
+  role?: Role;
+  disabled?: boolean;
+}
+
 export type LoginCheck = { ok: true; user: StoredUser } | { ok: false; reason: 'unknown' | 'password' | 'disabled' | 'external'; user?: StoredUser };
 
 /** What a single sign-on login did to the account. */
@@ -170,6 +178,35 @@ export class UserStore {
     const problem = displayNameProblem(shown);
     if (problem) throw new BadRequestError(problem);
     return this.change(name, (u) => ({ ...u, displayName: shown }));
+  }
+
+  /**
+   * Several changes to one account at once, all or none: each is checked as its own setter
+   * checks it, against the account as the others leave it (demoting and disabling the only
+   * active administrator is refused whatever the order). Returns the account before and after.
+   */
+  update(name: string, patch: AccountPatch): Promise<{ before: StoredUser; after: StoredUser }> {
+    if (patch.role !== undefined && !parseRole(patch.role)) throw new BadRequestError(`role "${String(patch.role)}" is not one of admin, analyst`);
+    const groups = patch.groups === undefined ? undefined : parseGroups(patch.groups);
+    if (typeof groups === 'string') throw new BadRequestError(groups);
+    const shown = patch.displayName?.trim();
+    const problem = shown === undefined ? null : displayNameProblem(shown);
+    if (problem) throw new BadRequestError(problem);
+    let before: StoredUser | undefined;
+    return this.change(name, (u, all) => {
+      before = u;
+      const next: StoredUser = {
+        ...u,
+        ...(shown !== undefined ? { displayName: shown } : {}),
+        ...(groups !== undefined ? { groups } : {}),
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+      };
+      const activeAdmin = (x: StoredUser) => x.role === 'admin' && !x.disabled;
+      if (activeAdmin(u) && !activeAdmin(next)) lastAdminGuard(u, all, next.role !== 'admin' ? 'demote' : 'disable');
+      if (next.disabled && !u.disabled) next.credentialVersion = u.credentialVersion + 1;
+      return next;
+    }).then((after) => ({ before: before!, after }));
   }
 
   /** Sets a new password (administrator's reset, or after checking the old one). Ends every session of the account. */

@@ -138,6 +138,24 @@ describe('administration', () => {
     expect(await errorOf(demote)).toMatch(/only active administrator/);
   });
 
+  it('applies a change of several fields all at once or not at all', async () => {
+    const before = await json<{ users: Array<{ name: string; displayName: string; groups: string[]; role: string }> }>(call('root', 'GET', '/api/admin/users'));
+    const rootBefore = before.users.find((u) => u.name === 'root')!;
+    const audited = async () => (await audit.search({ target: 'root', limit: 50, offset: 0 })).records.length;
+    const records = await audited();
+    // The display name and groups are fine, the role is not: nothing of it happens.
+    const refused = await call('root', 'PATCH', '/api/admin/users/root', { displayName: 'Root Renamed', groups: ['ops'], role: 'analyst' });
+    expect(refused.status).toBe(409);
+    const after = await json<{ users: Array<{ name: string; displayName: string; groups: string[]; role: string }> }>(call('root', 'GET', '/api/admin/users'));
+    expect(after.users.find((u) => u.name === 'root')).toEqual(rootBefore);
+    expect(await audited()).toBe(records);
+    // Disabling and demoting the only active administrator together is refused too.
+    expect((await call('root', 'PATCH', '/api/admin/users/root', { disabled: true, role: 'analyst' })).status).toBe(409);
+    const bad = await call('root', 'PATCH', '/api/admin/users/bob', { displayName: 'Fine', groups: ['not a group name!'] });
+    expect(bad.status).toBe(400);
+    expect((await json<{ users: Array<{ name: string; displayName: string }> }>(call('root', 'GET', '/api/admin/users'))).users.find((u) => u.name === 'bob')!.displayName).not.toBe('Fine');
+  });
+
   it('resets a password: the old one stops working, the reset is audited', async () => {
     const weak = await call('root', 'POST', '/api/admin/users/bob/password', { password: 'bob' });
     expect(weak.status).toBe(400);

@@ -101,13 +101,14 @@ export function adminRoutes(deps: AppDeps) {
       const groups = groupsField(body, where);
       if (body.disabled !== undefined && typeof body.disabled !== 'boolean') throw new BadRequestError(`${where}: "disabled" must be true or false`);
       const disabled = body.disabled as boolean | undefined;
-      const before = await account(name);
-      const actor = requestActor(c);
-      // One audited change per field that differs; unchanged fields write nothing.
-      if (displayName !== undefined && displayName.trim() !== before.displayName) await auth.setDisplayName(actor, name, displayName);
-      if (groups !== undefined) await auth.setGroups(actor, name, groups);
-      if (role !== undefined && role !== before.role) await auth.setRole(actor, name, role);
-      if (disabled !== undefined && disabled !== before.disabled) await auth.setDisabled(actor, name, disabled);
+      await account(name);
+      // All the fields or none; then one audit record per field that changed.
+      await auth.updateAccount(requestActor(c), name, {
+        ...(displayName !== undefined ? { displayName } : {}),
+        ...(groups !== undefined ? { groups } : {}),
+        ...(role !== undefined ? { role } : {}),
+        ...(disabled !== undefined ? { disabled } : {}),
+      });
       // Role, groups and the account's state decide notebook roles: open websockets follow (every notebook).
       if (role !== undefined || groups !== undefined || disabled !== undefined) await deps.liveAccess?.recheck(null);
       return c.json({ user: await shown(await account(name)) });
