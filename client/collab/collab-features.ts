@@ -25,6 +25,7 @@ import { showNamePicker } from './name-picker.js';
 import { offlineBanner } from './offline-banner.js';
 import { PresenceBar } from './presence-bar.js';
 import { SidePanel } from './side-panel.js';
+import { getDirectory } from '../sharing/api.js';
 import '../styles/collab.css';
 
 export interface CollabHost {
@@ -49,6 +50,8 @@ export class CollabFeatures {
   /** Avatars and the comments and history buttons, for the top bar. */
   readonly toolbar: HTMLElement;
   private user: PresenceUser = presenceUser();
+  /** Account id → display name, with accounts on: comments name their author's account. */
+  private accountNames = new Map<string, string>();
   private readonly presence: PresenceBar;
   private readonly follow: Follow;
   private readonly stamper: AttributionStamper;
@@ -83,6 +86,7 @@ export class CollabFeatures {
       cellLabel: (id) => this.cellLabel(id),
       cellText: (id) => host.doc.cell(id)?.text.toString(),
       reveal: (id, anchor) => this.reveal(id, anchor),
+      authorName: (m) => (m.authorId !== undefined ? this.accountNames.get(m.authorId) : undefined) ?? m.author,
     });
     this.history = new HistoryPanel({ notebookId: host.notebookId, doc: host.doc, cellLabel: (id) => this.cellLabel(id), author: () => this.user.name });
     this.side = new SidePanel(host.layout, { comments: this.commentsPanel, history: this.history });
@@ -129,6 +133,19 @@ export class CollabFeatures {
     this.user = user;
     this.publishUser();
     if (!user.fromAccount && !user.picked) this.askName(false);
+    if (user.fromAccount) await this.loadAccountNames();
+  }
+
+  /** The directory's names by account id; without it (an error), messages keep the names they carry. */
+  private async loadAccountNames(): Promise<void> {
+    try {
+      const { users } = await getDirectory();
+      if (this.destroyed) return;
+      this.accountNames = new Map(users.flatMap((u) => (u.id ? [[u.id, u.displayName] as const] : [])));
+      this.commentsPanel.refresh();
+    } catch {
+      // The names written with the messages stay: their authorId is still checked by the server.
+    }
   }
 
   private askName(focus: boolean): void {

@@ -27,6 +27,12 @@ export interface CommentsPanelOptions {
   reveal(cellId: string, anchor?: { from: number; to: number }): void;
   /** Whether the user may post, reply, resolve and delete; by default, as the notebook on screen allows. */
   canComment?: () => boolean;
+  /**
+   * The name shown for a message's author: by default the name it was written with. With
+   * accounts, the page names the account of its authorId (checked by the server), so a
+   * message cannot pass for someone else's by the name it carries.
+   */
+  authorName?: (message: CommentMessage) => string;
 }
 
 const canComment = (o: CommentsPanelOptions): boolean => (o.canComment ? o.canComment() : currentAccess().canComment);
@@ -62,11 +68,14 @@ export class CommentsPanel {
       this.list,
     );
     // Hidden, the panel only notes that it is out of date (changes come with every keystroke).
-    this.stop = options.model.onChange(() => {
-      if (this.element.isConnected) this.render();
-      else this.stale = true;
-    });
+    this.stop = options.model.onChange(() => this.refresh());
     this.render();
+  }
+
+  /** Something shown changed (the threads, or the authors' names): redraws, or does when shown. */
+  refresh(): void {
+    if (this.element.isConnected) this.render();
+    else this.stale = true;
   }
 
   /** The side panel shows this tab. */
@@ -186,7 +195,7 @@ class ThreadCard {
     const text = this.options.cellText(thread.cellId) ?? '';
     const quote = thread.anchor ? text.slice(thread.anchor.from, thread.anchor.to) : '';
     // Times are shown to the minute: redraw when one of them would read differently.
-    const signature = JSON.stringify([thread, quote, this.options.cellLabel(thread.cellId), Math.floor(Date.now() / 30_000)]);
+    const signature = JSON.stringify([thread, quote, this.options.cellLabel(thread.cellId), thread.messages.map((m) => this.authorName(m)), Math.floor(Date.now() / 30_000)]);
     if (signature === this.drawn) return;
     this.drawn = signature;
     this.element.dataset.threadId = thread.id;
@@ -214,6 +223,10 @@ class ThreadCard {
     replaceChildren(this.status, resolvedBy, toggle);
   }
 
+  private authorName(m: CommentMessage): string {
+    return this.options.authorName?.(m) ?? m.author;
+  }
+
   private message(threadId: string, m: CommentMessage, now: number): HTMLElement {
     const mine = this.options.model.isMine(m) && canComment(this.options);
     const remove = mine ? h('button', { type: 'button', class: 'link-button small', 'data-testid': 'delete-comment' }, t('comments.delete')) : null;
@@ -222,7 +235,7 @@ class ThreadCard {
     return h(
       'li',
       { class: 'comment', 'data-testid': 'comment' },
-      h('div', { class: 'comment-meta small' }, h('strong', null, m.author), ' · ', h('time', { datetime: m.at, title: at.toLocaleString() }, relativeTime(at, now)), remove ? ' · ' : null, remove),
+      h('div', { class: 'comment-meta small' }, h('strong', null, this.authorName(m)), ' · ', h('time', { datetime: m.at, title: at.toLocaleString() }, relativeTime(at, now)), remove ? ' · ' : null, remove),
       h('p', { class: 'comment-text' }, m.text),
     );
   }

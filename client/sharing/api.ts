@@ -29,7 +29,8 @@ export interface Sharing {
 }
 
 export interface Directory {
-  users: { name: string; displayName: string }[];
+  /** `id`: the account id, which comment messages carry as authorId. */
+  users: { id?: string; name: string; displayName: string }[];
   groups: string[];
 }
 
@@ -63,7 +64,11 @@ export function parseSharing(body: unknown): Sharing {
 export function parseDirectory(body: unknown): Directory {
   if (!isRecord(body)) return invalid('GET /api/directory', body);
   const users = Array.isArray(body.users)
-    ? body.users.flatMap((u) => (isRecord(u) && typeof u.name === 'string' ? [{ name: u.name, displayName: typeof u.displayName === 'string' && u.displayName ? u.displayName : u.name }] : []))
+    ? body.users.flatMap((u) =>
+        isRecord(u) && typeof u.name === 'string'
+          ? [{ ...(typeof u.id === 'string' && u.id ? { id: u.id } : {}), name: u.name, displayName: typeof u.displayName === 'string' && u.displayName ? u.displayName : u.name }]
+          : [],
+      )
     : [];
   const groups = Array.isArray(body.groups) ? body.groups.filter((g): g is string => typeof g === 'string' && g !== '') : [];
   return { users, groups };

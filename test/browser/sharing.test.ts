@@ -2,8 +2,8 @@
  * Sharing a notebook in a real browser (CARNET_AUTH=required): the administrator creates an
  * analyst on the Administration page and shares a demo notebook with them as viewer through
  * the Share dialog; the analyst sees it read-only (badge, no run button, an editor that ignores typing) with its marking banner;
- * made commenter on another notebook, the analyst comments (the owner sees it) but cannot type in a cell or delete the
- * owner's comment; once made editor, the open page offers running at once and the analyst runs a cell; once the
+ * made commenter on another notebook, the analyst comments (the owner sees it, under his account's name even when his
+ * own client writes another's) but cannot type in a cell or delete the owner's comment; once made editor, the open page offers running at once and the analyst runs a cell; once the
  * share is withdrawn, the open page says so and shows the notebook no more; signing out in one tab ends the notebook
  * open in another.
  */
@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Harness, skipReason } from './harness.js';
 import { cellText, eventually, sqlCells, typeInCell } from './helpers.js';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { addReply, getComments, newCommentId } from '../../core/notebook/comments.js';
 
 const skip = skipReason() !== null;
 const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -240,6 +244,30 @@ describe.skipIf(skip)('sharing a notebook', () => {
     expect(await theirs.getByTestId('delete-comment').count()).toBe(0);
     // And his text went nowhere else: the owner's cell is as it was.
     expect(await cellText(adminFirst)).toBe(before);
+
+    // A client of his own making replies under his account but with the owner's name: pages
+    // name the account that wrote it, not the name it carries.
+    const bobId = await analyst.evaluate(async () => ((await (await fetch('/api/auth/me')).json()) as { user: { id: string } }).user.id);
+    const cookie = (await analyst.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const forged = new Y.Doc();
+    const provider = new WebsocketProvider(`${h.baseUrl.replace(/^http/, 'ws')}/collab`, other.id, forged, {
+      WebSocketPolyfill: class extends WebSocket {
+        constructor(url: string, protocols?: string | string[]) {
+          super(url, protocols, { headers: { cookie, origin: h.baseUrl } });
+        }
+      } as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    try {
+      await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+      const threadId = [...getComments(forged).keys()].find((k) => JSON.stringify(getComments(forged).get(k)!.toJSON()).includes('Where do these rows'))!;
+      addReply(forged, threadId, { id: newCommentId('m'), author: 'Ada Admin', authorId: bobId, at: new Date().toISOString(), text: 'Signed as someone else.' });
+      const forgedAtAdmin = admin.locator('[data-testid=comment]').filter({ hasText: 'Signed as someone else.' });
+      await forgedAtAdmin.waitFor({ timeout: 10_000 });
+      expect(await forgedAtAdmin.locator('.comment-meta strong').textContent()).toBe('Bob Analyst');
+    } finally {
+      provider.destroy();
+    }
 
     await admin.goto(`${h.baseUrl}/n/${notebookId}`);
     await sqlCells(admin).first().waitFor();

@@ -176,8 +176,10 @@ describe('notebook sharing', () => {
   });
 
   it('the directory lists active accounts and their groups', async () => {
-    const dir = await json<{ users: Array<{ name: string; displayName: string }>; groups: string[] }>(call('nora', 'GET', '/api/directory'));
+    const dir = await json<{ users: Array<{ id: string; name: string; displayName: string }>; groups: string[] }>(call('nora', 'GET', '/api/directory'));
     expect(dir.users.map((u) => u.name)).toEqual(['cara', 'ed', 'gina', 'nora', 'olga', 'root', 'vic']);
+    // Ids, so that pages name a comment's author by the account that wrote it.
+    expect(dir.users.find((u) => u.name === 'ed')!.id).toBe(ids.ed);
     expect(dir.groups).toEqual(['field-team']);
   });
 

@@ -40,6 +40,10 @@ describe('client sharing', () => {
     expect(() => parseSharing({ owner: null, shares: [{ kind: 'user', name: 'bob', role: 'owner' }], role: 'viewer' })).toThrow(/unexpected answer.*a share/);
     expect(() => parseSharing({ owner: 3, shares: [], role: 'viewer' })).toThrow(/sharing/);
     expect(parseDirectory({ users: [{ name: 'bob' }, { displayName: 'x' }], groups: ['a', 2, ''] })).toEqual({ users: [{ name: 'bob', displayName: 'bob' }], groups: ['a'] });
+    expect(parseDirectory({ users: [{ id: 'u1', name: 'ana', displayName: 'Ana Lima' }, { id: 7, name: 'cy' }], groups: [] }).users).toEqual([
+      { id: 'u1', name: 'ana', displayName: 'Ana Lima' },
+      { name: 'cy', displayName: 'cy' },
+    ]);
   });
 
   it('lets owners and editors change and run, commenters comment, viewers only read', () => {

@@ -61,12 +61,13 @@ export function sharingRoutes(deps: AppDeps) {
     });
 }
 
-/** `GET /api/directory`: active accounts and the groups they belong to, for the share picker. */
+/** `GET /api/directory`: active accounts and the groups they belong to, for the share picker and comment authors. */
 export function directoryRoutes(deps: AppDeps) {
   return new Hono().get('/', async (c) => {
     currentUser(c);
     const accounts = (await deps.auth.users.list()).filter((u) => !u.disabled);
-    const users = accounts.map((u) => ({ name: u.name, displayName: u.displayName })).sort((a, b) => a.name.localeCompare(b.name));
+    // The id lets pages name a comment's author by the account that wrote it (its authorId).
+    const users = accounts.map((u) => ({ id: u.id, name: u.name, displayName: u.displayName })).sort((a, b) => a.name.localeCompare(b.name));
     const groups = [...new Set(accounts.flatMap((u) => u.groups ?? []))].sort();
     return c.json({ users, groups });
   });
