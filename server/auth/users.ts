@@ -195,6 +195,11 @@ export class UserStore {
     let before: StoredUser | undefined;
     return this.change(name, (u, all) => {
       before = u;
+      // The provider's groups decide these at every sign-in: a change here would not last.
+      const providerOwned = [patch.role !== undefined && patch.role !== u.role ? 'role' : null, groups !== undefined && groups.join(',') !== (u.groups ?? []).join(',') ? 'groups' : null].filter(Boolean);
+      if (u.source && providerOwned.length > 0) {
+        throw new BadRequestError(`the account "${u.name}" signs in with single sign-on: its ${providerOwned.join(' and ')} come from the identity provider at each sign-in`);
+      }
       const next: StoredUser = {
         ...u,
         ...(shown !== undefined ? { displayName: shown } : {}),

@@ -272,5 +272,11 @@ describe('administration', () => {
     expect(await errorOf(reset)).toMatch(/signs in with single sign-on/);
     const patched = await call('root', 'PATCH', '/api/admin/users/sso.user', { displayName: 'Renamed' });
     expect((await json<{ user: { sso: boolean } }>(patched)).user.sso).toBe(true);
+    // Role and groups come from the provider at each sign-in: changing them here is refused, saying so.
+    const promoted = await call('root', 'PATCH', '/api/admin/users/sso.user', { role: 'admin', groups: ['hq'] });
+    expect(promoted.status).toBe(400);
+    expect(await errorOf(promoted)).toMatch(/its role and groups come from the identity provider/);
+    // Sending them unchanged (as the Accounts tab does with the other fields) is fine.
+    expect((await call('root', 'PATCH', '/api/admin/users/sso.user', { role: 'analyst', groups: ['analysts'], disabled: true })).status).toBe(200);
   });
 });
