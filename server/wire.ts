@@ -126,15 +126,15 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
   });
   // Connections already open follow later changes of sharing, marking and accounts by the same rules.
   const recheck = accessRecheck(access, source, roles, (credential) => auth.credentialEnded(credential));
+  const docs = liveDocs(collab);
+  const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, onError: (e) => log(`history: ${(e as Error).message}`), ...opts.history });
+  await collab.replayAll((await notebooks.list()).map((n) => n.id));
   // Changes that reach no route of this server (another process's `carnet user disable` or
   // `carnet token revoke`, a session's absolute expiry) are caught by a re-check now and then.
   const recheckTimer = setInterval(() => {
     collab.recheck(null, recheck).catch((e: unknown) => log(`access re-check: ${(e as Error).message}`));
   }, opts.accessRecheckMs ?? 30_000);
   recheckTimer.unref();
-  const docs = liveDocs(collab);
-  const history = new History({ dir: join(ws.stateDir, 'history'), docs: collab, onError: (e) => log(`history: ${(e as Error).message}`), ...opts.history });
-  await collab.replayAll((await notebooks.list()).map((n) => n.id));
 
   const deps: AppDeps = {
     catalog,
