@@ -50,7 +50,7 @@ export class CollabFeatures {
   /** Avatars and the comments and history buttons, for the top bar. */
   readonly toolbar: HTMLElement;
   private user: PresenceUser = presenceUser();
-  /** Account id → display name, with accounts on: comments name their author's account. */
+  /** Account id → display name, with accounts on: comments name the accounts that wrote and resolved them. */
   private accountNames = new Map<string, string>();
   private readonly presence: PresenceBar;
   private readonly follow: Follow;
@@ -86,7 +86,7 @@ export class CollabFeatures {
       cellLabel: (id) => this.cellLabel(id),
       cellText: (id) => host.doc.cell(id)?.text.toString(),
       reveal: (id, anchor) => this.reveal(id, anchor),
-      authorName: (m) => (m.authorId !== undefined ? this.accountNames.get(m.authorId) : undefined) ?? m.author,
+      accountName: (id, written) => (id !== undefined ? this.accountNames.get(id) : undefined) ?? written,
     });
     this.history = new HistoryPanel({ notebookId: host.notebookId, doc: host.doc, cellLabel: (id) => this.cellLabel(id), author: () => this.user.name });
     this.side = new SidePanel(host.layout, { comments: this.commentsPanel, history: this.history });

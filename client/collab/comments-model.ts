@@ -64,7 +64,8 @@ export class CommentsModel {
   }
 
   resolve(threadId: string): void {
-    setResolved(this.doc, threadId, { by: this.user().name, at: this.now().toISOString() }, this.origin);
+    const user = this.user();
+    setResolved(this.doc, threadId, { by: user.name, byId: user.id, at: this.now().toISOString() }, this.origin);
   }
 
   reopen(threadId: string): void {

@@ -28,11 +28,11 @@ export interface CommentsPanelOptions {
   /** Whether the user may post, reply, resolve and delete; by default, as the notebook on screen allows. */
   canComment?: () => boolean;
   /**
-   * The name shown for a message's author: by default the name it was written with. With
-   * accounts, the page names the account of its authorId (checked by the server), so a
-   * message cannot pass for someone else's by the name it carries.
+   * The name shown for a message's author or a thread's resolver: by default the name written
+   * with it. With accounts, the page names the account of its id (the server checks it is the
+   * writer's), so a comment cannot pass for someone else's by the name it carries.
    */
-  authorName?: (message: CommentMessage) => string;
+  accountName?: (id: string | undefined, written: string) => string;
 }
 
 const canComment = (o: CommentsPanelOptions): boolean => (o.canComment ? o.canComment() : currentAccess().canComment);
@@ -195,7 +195,8 @@ class ThreadCard {
     const text = this.options.cellText(thread.cellId) ?? '';
     const quote = thread.anchor ? text.slice(thread.anchor.from, thread.anchor.to) : '';
     // Times are shown to the minute: redraw when one of them would read differently.
-    const signature = JSON.stringify([thread, quote, this.options.cellLabel(thread.cellId), thread.messages.map((m) => this.authorName(m)), Math.floor(Date.now() / 30_000)]);
+    const names = [...thread.messages.map((m) => this.authorName(m)), thread.resolved ? this.options.accountName?.(thread.resolved.byId, thread.resolved.by) : null];
+    const signature = JSON.stringify([thread, quote, this.options.cellLabel(thread.cellId), names, Math.floor(Date.now() / 30_000)]);
     if (signature === this.drawn) return;
     this.drawn = signature;
     this.element.dataset.threadId = thread.id;
@@ -208,7 +209,8 @@ class ThreadCard {
     );
     const now = Date.now();
     replaceChildren(this.messages, thread.messages.map((m) => this.message(thread.id, m, now)));
-    const resolvedBy = thread.resolved ? h('span', { class: 'small muted' }, t('comments.resolvedBy', { name: thread.resolved.by, when: relativeTime(new Date(thread.resolved.at), now) })) : null;
+    const resolver = thread.resolved ? (this.options.accountName?.(thread.resolved.byId, thread.resolved.by) ?? thread.resolved.by) : '';
+    const resolvedBy = thread.resolved ? h('span', { class: 'small muted', 'data-testid': 'resolved-by' }, t('comments.resolvedBy', { name: resolver, when: relativeTime(new Date(thread.resolved.at), now) })) : null;
     if (!canComment(this.options)) return replaceChildren(this.status, resolvedBy);
     const toggle = h(
       'button',
@@ -224,7 +226,7 @@ class ThreadCard {
   }
 
   private authorName(m: CommentMessage): string {
-    return this.options.authorName?.(m) ?? m.author;
+    return this.options.accountName?.(m.authorId, m.author) ?? m.author;
   }
 
   private message(threadId: string, m: CommentMessage, now: number): HTMLElement {

@@ -124,9 +124,10 @@ function threadProblem(value: unknown): string | null {
     if (!isOffset(a.from) || !isOffset(a.to) || (a.from as number) > (a.to as number)) return '"anchor" must have integers 0 <= from <= to';
   }
   if (t.resolved !== undefined) {
-    if (!isObject(t.resolved)) return '"resolved" must be {by, at}';
+    if (!isObject(t.resolved)) return '"resolved" must be {by, byId?, at}';
     const r = t.resolved as Record<string, unknown>;
-    if (Object.keys(r).some((k) => k !== 'by' && k !== 'at') || typeof r.by !== 'string' || typeof r.at !== 'string') return '"resolved" must be {by, at} strings';
+    if (Object.keys(r).some((k) => k !== 'by' && k !== 'byId' && k !== 'at') || typeof r.by !== 'string' || typeof r.at !== 'string') return '"resolved" must be {by, byId?, at} strings';
+    if (r.byId !== undefined && typeof r.byId !== 'string') return '"resolved.byId" must be a string';
   }
   if (!Array.isArray(t.messages) || t.messages.length === 0) return '"messages" must be a non-empty array';
   for (const [i, m] of t.messages.entries()) {
@@ -159,7 +160,7 @@ function checkThreads(threads: readonly CommentThread[]): void {
 function threadJson(t: CommentThread): Record<string, unknown> {
   const out: Record<string, unknown> = { id: t.id, cellId: t.cellId };
   if (t.anchor !== undefined) out.anchor = { from: t.anchor.from, to: t.anchor.to };
-  if (t.resolved !== undefined) out.resolved = { by: t.resolved.by, at: t.resolved.at };
+  if (t.resolved !== undefined) out.resolved = { by: t.resolved.by, ...(t.resolved.byId !== undefined ? { byId: t.resolved.byId } : {}), at: t.resolved.at };
   out.messages = t.messages.map(messageJson);
   return out;
 }
@@ -175,7 +176,7 @@ function messageJson(m: CommentMessage): Record<string, unknown> {
 function copyThread(t: CommentThread): CommentThread {
   const out: CommentThread = { id: t.id, cellId: t.cellId, messages: t.messages.map(copyMessage) };
   if (t.anchor !== undefined) out.anchor = { from: t.anchor.from, to: t.anchor.to };
-  if (t.resolved !== undefined) out.resolved = { by: t.resolved.by, at: t.resolved.at };
+  if (t.resolved !== undefined) out.resolved = { by: t.resolved.by, ...(t.resolved.byId !== undefined ? { byId: t.resolved.byId } : {}), at: t.resolved.at };
   return out;
 }
 

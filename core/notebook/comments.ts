@@ -5,7 +5,7 @@
  *         id, cellId,
  *         start, end          Yjs relative positions (encoded) in the cell's Y.Text, when the
  *                             thread is about a range: they follow the text as people edit it
- *         resolvedBy, resolvedAt   while resolved
+ *         resolvedBy, resolvedByAccount?: {id}, resolvedAt   while resolved
  *         messages            Y.Array of plain {id, author, authorId?, at, text}, oldest first
  *     }
  *
@@ -19,6 +19,8 @@ import { asCellId } from '../ids.js';
 import type { CommentMessage, CommentThread } from './model.js';
 
 export const COMMENTS = 'comments';
+/** A resolved thread's resolver account, `{id}`: an object, so servers check it like a message's authorId. */
+export const RESOLVER_ACCOUNT = 'resolvedByAccount';
 const MAX_TEXT = 10_000;
 const THREAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -72,15 +74,18 @@ export function addReply(doc: Y.Doc, threadId: string, message: CommentMessage, 
 }
 
 /** Resolves (`resolved` given) or reopens (null) a thread. */
-export function setResolved(doc: Y.Doc, threadId: string, resolved: { by: string; at: string } | null, origin?: unknown): void {
+export function setResolved(doc: Y.Doc, threadId: string, resolved: { by: string; byId?: string; at: string } | null, origin?: unknown): void {
   doc.transact(() => {
     const thread = getComments(doc).get(threadId);
     if (!thread) return;
     if (resolved) {
       thread.set('resolvedBy', resolved.by);
+      if (resolved.byId !== undefined) thread.set(RESOLVER_ACCOUNT, { id: resolved.byId });
+      else if (thread.has(RESOLVER_ACCOUNT)) thread.delete(RESOLVER_ACCOUNT);
       thread.set('resolvedAt', resolved.at);
     } else {
       thread.delete('resolvedBy');
+      if (thread.has(RESOLVER_ACCOUNT)) thread.delete(RESOLVER_ACCOUNT);
       thread.delete('resolvedAt');
     }
   }, origin);
@@ -144,6 +149,7 @@ function threadMap(thread: CommentThread, text: Y.Text | undefined): Y.Map<unkno
   }
   if (thread.resolved) {
     map.set('resolvedBy', thread.resolved.by);
+    if (thread.resolved.byId !== undefined) map.set(RESOLVER_ACCOUNT, { id: thread.resolved.byId });
     map.set('resolvedAt', thread.resolved.at);
   }
   map.set('messages', Y.Array.from(thread.messages.map((m) => ({ ...m }))));
@@ -165,7 +171,9 @@ function readThread(doc: Y.Doc, key: string, map: Y.Map<unknown>, textOf: TextOf
   if (anchor) thread.anchor = anchor;
   const by = map.get('resolvedBy');
   const at = map.get('resolvedAt');
-  if (typeof by === 'string' && typeof at === 'string') thread.resolved = { by, at };
+  const account = map.get(RESOLVER_ACCOUNT) as { id?: unknown } | undefined;
+  const byId = typeof account === 'object' && account !== null && typeof account.id === 'string' ? account.id : undefined;
+  if (typeof by === 'string' && typeof at === 'string') thread.resolved = { by, ...(byId !== undefined ? { byId } : {}), at };
   return thread;
 }
 

@@ -43,7 +43,8 @@ export interface CommentThread {
    */
   anchor?: { from: number; to: number };
   /** Set while the thread is resolved. */
-  resolved?: { by: string; at: string };
+  /** `byId`: the resolver's account id, when known; pages name that account (the server checks it is the sender's). */
+  resolved?: { by: string; byId?: string; at: string };
   /** The opening comment, then the replies, oldest first. Never empty. */
   messages: CommentMessage[];
 }

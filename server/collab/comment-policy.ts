@@ -9,14 +9,14 @@
  *   - resolve and reopen any thread (`resolvedBy`, `resolvedAt`);
  *   - delete messages they wrote, and a whole thread only when every message in it is theirs;
  *   - change the other fields (cell, anchor, messages list) only of a thread all theirs.
- * Anyone signed in to an account (editors too) writes messages under their own user id only:
- * a message is the one place in the document that names a person.
+ * Anyone signed in to an account (editors too) writes messages, and resolves threads, under their
+ * own user id only: messages and resolutions are the places in the document that name a person.
  *
  * A plain message is a Y.Array item of JSON content (ContentAny), so the copy, kept without
  * garbage collection, still holds a deleted message's author.
  */
 import * as Y from 'yjs';
-import { COMMENTS } from '../../core/notebook/comments.js';
+import { COMMENTS, RESOLVER_ACCOUNT } from '../../core/notebook/comments.js';
 import { checkOnCopy, rootKeyOf, type Change } from './comment-only.js';
 import type { DecodedUpdate } from './update-check.js';
 
@@ -28,7 +28,7 @@ export interface CommentSender {
 }
 
 /** Thread fields anyone who may comment may set and clear. */
-const RESOLUTION = new Set(['resolvedBy', 'resolvedAt']);
+const RESOLUTION = new Set(['resolvedBy', RESOLVER_ACCOUNT, 'resolvedAt']);
 const MESSAGES = 'messages';
 
 /** Where an item sits among the comment threads. */
@@ -59,7 +59,7 @@ export function commentPolicyProblem(doc: Y.Doc, update: Uint8Array, sender: Com
 
 /**
  * True when `decoded` inserts plain JSON objects somewhere, i.e. might carry comment
- * messages: only then is the authorship of an editor's update worth checking on a copy.
+ * messages or a thread's resolver: only then is the authorship of an editor's update worth checking on a copy.
  * Typing (strings) and cell changes (strings, numbers, types) never are.
  */
 export function mayCarryMessages(decoded: DecodedUpdate): boolean {
@@ -70,10 +70,22 @@ export function mayCarryMessages(decoded: DecodedUpdate): boolean {
   return false;
 }
 
-/** An editor's (or owner's) change: everything goes, except a new message in someone else's name. */
+/** An editor's (or owner's) change: everything goes, except a message or resolution in someone else's name. */
 function authorshipProblem(item: Y.Item, change: Change, place: Place, userId: string): string | null {
-  if (change !== 'insertion' || place.kind !== 'message') return null;
+  if (change !== 'insertion') return null;
+  if (place.kind === 'field') return resolverProblem(item, place, userId);
+  if (place.kind !== 'message') return null;
   return writtenBy(item, userId) ? null : 'a comment must be written under your own user id';
+}
+
+/**
+ * A thread's resolver account set to anyone but the sender. It is a plain object ({id}), like a
+ * message, so that mayCarryMessages sends an editor's resolution to this check too.
+ */
+function resolverProblem(item: Y.Item, place: Extract<Place, { kind: 'field' }>, userId: string): string | null {
+  if (place.nested || place.key !== RESOLVER_ACCOUNT) return null;
+  const ok = item.content instanceof Y.ContentAny && item.content.getContent().every((v) => typeof v === 'object' && v !== null && (v as { id?: unknown }).id === userId);
+  return ok ? null : 'a thread must be resolved under your own user id';
 }
 
 function commenterProblem(item: Y.Item, change: Change, place: Place, userId: string, tr: Y.Transaction): string | null {
@@ -90,10 +102,13 @@ function commenterProblem(item: Y.Item, change: Change, place: Place, userId: st
       if (change === 'insertion') return thread instanceof Y.Map ? null : 'a thread must be a map';
       return thread === null || ownsThread(thread, userId, tr) ? null : 'a thread can be deleted only when all its comments are yours';
     }
-    case 'field':
+    case 'field': {
+      const resolver = change === 'insertion' ? resolverProblem(item, place, userId) : null;
+      if (resolver !== null) return resolver;
       if (!place.nested && place.key !== null && RESOLUTION.has(place.key)) return null;
       if (isNew(place.thread._item, tr) || ownsThread(place.thread, userId, tr)) return null;
       return `field "${place.key ?? '?'}" of a thread with others' comments cannot be changed`;
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import { cellText, eventually, sqlCells, typeInCell } from './helpers.js';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { addReply, getComments, newCommentId } from '../../core/notebook/comments.js';
+import { addReply, getComments, newCommentId, setResolved } from '../../core/notebook/comments.js';
 
 const skip = skipReason() !== null;
 const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -265,6 +265,12 @@ describe.skipIf(skip)('sharing a notebook', () => {
       const forgedAtAdmin = admin.locator('[data-testid=comment]').filter({ hasText: 'Signed as someone else.' });
       await forgedAtAdmin.waitFor({ timeout: 10_000 });
       expect(await forgedAtAdmin.locator('.comment-meta strong').textContent()).toBe('Bob Analyst');
+      // Resolving works the same way: the server takes only his own account id, and pages name it.
+      setResolved(forged, threadId, { by: 'Ada Admin', byId: bobId, at: new Date().toISOString() });
+      await admin.getByTestId('show-resolved').check();
+      const resolvedBy = admin.getByTestId('thread').filter({ hasText: 'Signed as someone else.' }).getByTestId('resolved-by');
+      await resolvedBy.waitFor({ timeout: 10_000 });
+      expect(await resolvedBy.textContent()).toMatch(/Bob Analyst/);
     } finally {
       provider.destroy();
     }

@@ -114,6 +114,16 @@ describe('a commenter’s update', () => {
     expect(asCommenter((d) => setResolved(d, 'tMixed', { by: 'Bob', at: AT }), server)).toBeNull();
   });
 
+  it('resolves under their own account only, also after a reopen', () => {
+    expect(asCommenter((d) => setResolved(d, 'tAda', { by: 'Bob', byId: BOB, at: AT }))).toBeNull();
+    expect(asCommenter((d) => setResolved(d, 'tAda', { by: 'Ada', byId: ADA, at: AT }))).toMatch(/resolved under your own user id/);
+    const server = serverDoc();
+    setResolved(server, 'tAda', { by: 'Ada', byId: ADA, at: AT });
+    setResolved(server, 'tAda', null);
+    expect(asCommenter((d) => setResolved(d, 'tAda', { by: 'Ada', byId: ADA, at: AT }), server)).toMatch(/resolved under your own user id/);
+    expect(asCommenter((d) => setResolved(d, 'tAda', { by: 'Bob', byId: BOB, at: AT }), server)).toBeNull();
+  });
+
   it('may delete their own message, also when it shares a Yjs item with someone else’s', () => {
     const server = serverDoc();
     const update = updateFrom(server, (d) => deleteMessage(d, 'tMixed', 'b1'));
@@ -197,6 +207,20 @@ describe('an editor’s update', () => {
   it('but posts under their own id only', () => {
     expect(asEditor((d) => addReply(d, 'tAda', msg('r1', ADA)))).toMatch(/under your own user id/);
     expect(asEditor((d) => addThread(d, { id: 'tFake', cellId: 'c1', message: msg('f1', ADA) }, undefined))).toMatch(/under your own user id/);
+  });
+
+  it('and resolves under their own id only, the resolution checked on a copy like a message', () => {
+    const server = serverDoc();
+    // A re-resolution after a reopen too: its map entry then has an origin and no key of its own in the update.
+    setResolved(server, 'tAda', { by: 'Bob', byId: BOB, at: AT });
+    setResolved(server, 'tAda', null);
+    for (const [who, id] of [['Ada', ADA], ['Bob', BOB]] as const) {
+      const update = updateFrom(server, (d) => setResolved(d, 'tAda', { by: who, byId: id, at: AT }));
+      expect(mayCarryMessages(Y.decodeUpdate(update))).toBe(true);
+      const problem = commentPolicyProblem(server, update, { userId: BOB, commenter: false });
+      if (id === ADA) expect(problem).toMatch(/resolved under your own user id/);
+      else expect(problem).toBeNull();
+    }
   });
 
   it('is checked on a copy only when it carries plain objects (comments), not for typing or cell changes', () => {

@@ -109,7 +109,7 @@ const threadSeed = fc.record(
     id: cellIdArbitrary,
     cell: fc.nat(),
     anchor: fc.tuple(fc.nat(), fc.nat()),
-    resolved: fc.record({ by: fc.constantFrom('Ana', 'Paul'), at: timestamp }, { noNullPrototype: true }),
+    resolved: fc.record({ by: fc.constantFrom('Ana', 'Paul'), byId: fc.constantFrom('u-ana', 'u-paul'), at: timestamp }, { requiredKeys: ['by', 'at'], noNullPrototype: true }),
     messages: fc.array(messageArbitrary, { minLength: 1, maxLength: 3 }),
   },
   { requiredKeys: ['id', 'cell', 'messages'], noNullPrototype: true },
