@@ -8,6 +8,7 @@ import { createCatalog, DEMO_DATASETS, ensureDemoData, generateDemoData, type Ca
 import { RING, RING_TRIPS } from '../../server/datasets/demo-story.js';
 import { parseNotebook } from '../../core/notebook/format.js';
 import { compileCell } from '../../core/compile/index.js';
+import { compileChartSql, extentSql, normaliseChart, parseChartSpec, parseLineExtent } from '../../core/chart/index.js';
 
 const SCALE = 0.01;
 const EXAMPLES = fileURLToPath(new URL('../../notebooks/', import.meta.url));
@@ -188,6 +189,28 @@ describe('example notebooks', async () => {
         });
         expect(result.currentRowCount, `${file}, cell "${cell.name}"`).toBeGreaterThan(0);
         expect(result.currentRowCount, `${file}, cell "${cell.name}"`).toBeLessThan(5000);
+      }
+    });
+
+    it(`${file}: charts its findings, and every chart compiles over its source and draws marks`, async () => {
+      const notebook = parseNotebook(await readFile(join(EXAMPLES, file), 'utf8'));
+      const charts = notebook.cells.filter((c) => c.kind === 'chart');
+      // A bar over time, a line per series and a map: what a reader of the example should see.
+      expect(charts.map((c) => parseChartSpec(c.source).mark).sort()).toEqual(['bar', 'line', 'map-points']);
+      for (const cell of charts) {
+        const spec = parseChartSpec(cell.source);
+        const source = notebook.cells.find((c) => c.kind === 'sql' && c.name?.toLowerCase() === spec.source.toLowerCase());
+        if (!source) throw new Error(`${file}, chart ${cell.id}: no SQL cell named "${spec.source}"`);
+        const compiled = compileCell({ cells: notebook.cells, target: source.id, datasets: relations });
+        if (!compiled.ok) throw new Error(`${file}, chart ${cell.id}: ${compiled.error}`);
+        const described = (await sql.runAndReadAll(`DESCRIBE ${compiled.sql}`)).getRowObjectsJson();
+        const norm = normaliseChart(spec, described.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) })));
+        if (!norm.ok) throw new Error(`${file}, chart ${cell.id}: ${norm.errors.map((e) => e.message).join('; ')}`);
+        const first = extentSql(norm.spec, 'src');
+        const extent = first === null ? undefined : parseLineExtent(norm.spec, (await sql.runAndReadAll(`WITH src AS (${compiled.sql}) ${first}`)).getRowObjectsJson()[0]!);
+        const chart = compileChartSql(norm.spec, 'src', { width: 640, ...(extent ? { extent } : {}) });
+        const marks = await sql.runAndReadAll(`WITH src AS (${compiled.sql}) ${chart.sql}`);
+        expect(marks.currentRowCount, `${file}, chart ${cell.id}`).toBeGreaterThan(0);
       }
     });
   }
