@@ -160,10 +160,10 @@ export interface TimeColumns {
  * mul = ⌊columns · 2^shift / (S + 1)⌋ ≥ 64 · columns:
  * - r · mul < columns · 2^shift ≤ 2^61, so nothing overflows, and an x up to twice the span
  *   outside [lo, hi] (a source whose rows change between the extent and this query: random(),
- *   USING SAMPLE) lands in a column of its own, as it did with a division;
+ *   USING SAMPLE) lands in extra columns past the ends, as it did with a division;
  * - mul's rounding moves a column edge by less than (S + 1) / 2^shift < 1/64 of a column.
  * Microseconds while the span allows (over a year at 800 columns), else milliseconds, whose
- * differences cannot overflow however far apart the times are; `pre` only past ~270 years.
+ * differences cannot overflow however far apart the times are; `pre` only past centuries.
  */
 export function timeColumns(lo: bigint, hi: bigint, columns: number): TimeColumns | null {
   if (hi <= lo) return null;
