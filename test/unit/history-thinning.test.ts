@@ -61,7 +61,7 @@ describe('thinVersions', () => {
   });
 
   it('leaves a history of many months at a bounded size', () => {
-    // One version every 5 minutes, eight hours a day, for 200 days: 19,200 versions.
+    // One version every 5 minutes, eight hours a day, today and the 200 days before: 19,296 versions.
     const vs: VersionInfo[] = [];
     for (let d = 200; d >= 0; d--) for (let m = 0; m < 96; m++) vs.push(version(d * DAY + 8 * HOUR - m * 5 * 60_000));
     const { kept } = thinVersions(oldestFirst(vs), NOW);
