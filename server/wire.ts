@@ -131,10 +131,13 @@ export async function buildServices(opts: ServiceOptions): Promise<Services> {
   await collab.replayAll((await notebooks.list()).map((n) => n.id));
   // Changes that reach no route of this server (another process's `carnet user disable` or
   // `carnet token revoke`, a session's absolute expiry) are caught by a re-check now and then.
-  const recheckTimer = setInterval(() => {
-    collab.recheck(null, recheck).catch((e: unknown) => log(`access re-check: ${(e as Error).message}`));
-  }, opts.accessRecheckMs ?? 30_000);
-  recheckTimer.unref();
+  // Without accounts there is nothing such a change could withdraw.
+  const recheckTimer = opts.authRequired
+    ? setInterval(() => {
+        collab.recheck(null, recheck).catch((e: unknown) => log(`access re-check: ${(e as Error).message}`));
+      }, opts.accessRecheckMs ?? 30_000)
+    : undefined;
+  recheckTimer?.unref();
 
   const deps: AppDeps = {
     catalog,

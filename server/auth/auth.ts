@@ -112,6 +112,20 @@ function buildAuth(opts: AuthOptions) {
     message: `too many failed attempts: try again in ${retryAfter < 120 ? `${retryAfter} s` : `${Math.ceil(retryAfter / 60)} min`}`,
   });
 
+  /**
+   * Applies changes to an account all at once or not at all (UserStore.update), then audits
+   * each field that changed. Disabling ends the account's sessions.
+   */
+  const updateAccount = async (actor: Actor, name: string, patch: AccountPatch): Promise<AuthUser> => {
+    const { before, after } = await users.update(name, patch);
+    if (after.disabled && !before.disabled) await endSessions(after.id);
+    if (after.displayName !== before.displayName) await record(actor, 'account_change', after.name, { change: 'display name', from: before.displayName, to: after.displayName });
+    if (patch.groups !== undefined) await record(actor, 'role_change', after.name, { change: 'groups', from: before.groups ?? [], to: after.groups ?? [] });
+    if (after.role !== before.role) await record(actor, 'role_change', after.name, { from: before.role, to: after.role });
+    if (after.disabled !== before.disabled) await record(actor, 'account_change', after.name, { change: after.disabled ? 'disabled' : 'enabled' });
+    return publicUser(after);
+  };
+
   const startSession = async (user: AuthUser, version: number, address?: string): Promise<SignedIn> => {
     const { token, session } = await sessions.create(user.id, version, address);
     return { ok: true, user, token, maxAge: sessions.maxAgeSeconds(session) };
@@ -312,49 +326,11 @@ function buildAuth(opts: AuthOptions) {
       return user;
     },
 
-    async setDisabled(actor: Actor, name: string, disabled: boolean): Promise<AuthUser> {
-      const stored = await users.setDisabled(name, disabled);
-      if (disabled) await endSessions(stored.id);
-      await record(actor, 'account_change', stored.name, { change: disabled ? 'disabled' : 'enabled' });
-      return publicUser(stored);
-    },
-
-    async setRole(actor: Actor, name: string, role: Role): Promise<AuthUser> {
-      const before = await users.byName(name);
-      const stored = await users.setRole(name, role);
-      await record(actor, 'role_change', stored.name, { from: before?.role, to: role });
-      return publicUser(stored);
-    },
-
+    setDisabled: (actor: Actor, name: string, disabled: boolean): Promise<AuthUser> => updateAccount(actor, name, { disabled }),
+    setRole: (actor: Actor, name: string, role: Role): Promise<AuthUser> => updateAccount(actor, name, { role }),
     /** Replaces an account's groups (what notebooks shared with a group reach). */
-    async setGroups(actor: Actor, name: string, groups: readonly string[]): Promise<AuthUser> {
-      const before = await users.byName(name);
-      const stored = await users.setGroups(name, groups);
-      await record(actor, 'role_change', stored.name, { change: 'groups', from: before?.groups ?? [], to: stored.groups ?? [] });
-      return publicUser(stored);
-    },
-
-    /** Changes the name shown for an account. */
-    async setDisplayName(actor: Actor, name: string, displayName: string): Promise<AuthUser> {
-      const before = await users.byName(name);
-      const stored = await users.setDisplayName(name, displayName);
-      await record(actor, 'account_change', stored.name, { change: 'display name', from: before?.displayName, to: stored.displayName });
-      return publicUser(stored);
-    },
-
-    /**
-     * Applies an administrator's changes to an account all at once or not at all, then audits
-     * each field that changed as its own setter does. Disabling ends the account's sessions.
-     */
-    async updateAccount(actor: Actor, name: string, patch: AccountPatch): Promise<AuthUser> {
-      const { before, after } = await users.update(name, patch);
-      if (after.disabled && !before.disabled) await endSessions(after.id);
-      if (after.displayName !== before.displayName) await record(actor, 'account_change', after.name, { change: 'display name', from: before.displayName, to: after.displayName });
-      if (patch.groups !== undefined) await record(actor, 'role_change', after.name, { change: 'groups', from: before.groups ?? [], to: after.groups ?? [] });
-      if (after.role !== before.role) await record(actor, 'role_change', after.name, { from: before.role, to: after.role });
-      if (after.disabled !== before.disabled) await record(actor, 'account_change', after.name, { change: after.disabled ? 'disabled' : 'enabled' });
-      return publicUser(after);
-    },
+    setGroups: (actor: Actor, name: string, groups: readonly string[]): Promise<AuthUser> => updateAccount(actor, name, { groups }),
+    updateAccount,
 
     /** An administrator's reset: sets the password and ends the account's sessions. */
     async resetPassword(actor: Actor, name: string, password: string): Promise<AuthUser> {

@@ -149,41 +149,25 @@ export class UserStore {
     });
   }
 
-  /** Disables or re-enables an account. Disabling ends its sessions. */
-  setDisabled(name: string, disabled: boolean): Promise<StoredUser> {
-    return this.change(name, (u, all) => {
-      if (disabled && !u.disabled && u.role === 'admin') lastAdminGuard(u, all, 'disable');
-      return { ...u, disabled, credentialVersion: disabled ? u.credentialVersion + 1 : u.credentialVersion };
-    });
+  /** Disables or re-enables an account (a disabled account's sessions no longer hold). */
+  async setDisabled(name: string, disabled: boolean): Promise<StoredUser> {
+    return (await this.update(name, { disabled })).after;
   }
 
-  setRole(name: string, role: Role): Promise<StoredUser> {
-    if (!parseRole(role)) throw new BadRequestError(`role "${String(role)}" is not one of admin, analyst`);
-    return this.change(name, (u, all) => {
-      if (u.role === 'admin' && role !== 'admin') lastAdminGuard(u, all, 'demote');
-      return { ...u, role };
-    });
+  async setRole(name: string, role: Role): Promise<StoredUser> {
+    return (await this.update(name, { role })).after;
   }
 
   /** Replaces the account's groups (validated, lowercased, sorted). */
-  setGroups(name: string, groups: readonly string[]): Promise<StoredUser> {
-    const parsed = parseGroups(groups);
-    if (typeof parsed === 'string') throw new BadRequestError(parsed);
-    return this.change(name, (u) => ({ ...u, groups: parsed }));
-  }
-
-  /** Changes the name shown for the account (validated, trimmed). */
-  setDisplayName(name: string, displayName: string): Promise<StoredUser> {
-    const shown = displayName.trim();
-    const problem = displayNameProblem(shown);
-    if (problem) throw new BadRequestError(problem);
-    return this.change(name, (u) => ({ ...u, displayName: shown }));
+  async setGroups(name: string, groups: readonly string[]): Promise<StoredUser> {
+    return (await this.update(name, { groups })).after;
   }
 
   /**
-   * Several changes to one account at once, all or none: each is checked as its own setter
-   * checks it, against the account as the others leave it (demoting and disabling the only
-   * active administrator is refused whatever the order). Returns the account before and after.
+   * Changes to one account, several at once all or none, each checked against the account as
+   * the others leave it (demoting and disabling the only active administrator is refused
+   * whatever the order); a single sign-on account's role and groups are the provider's.
+   * Returns the account before and after.
    */
   update(name: string, patch: AccountPatch): Promise<{ before: StoredUser; after: StoredUser }> {
     if (patch.role !== undefined && !parseRole(patch.role)) throw new BadRequestError(`role "${String(patch.role)}" is not one of admin, analyst`);

@@ -15,6 +15,7 @@ import { authorizeUpgrade } from '../../server/http/session.js';
 import { createAccess, authorizeNotebook, type Access } from '../../server/access/index.js';
 import { createApp } from '../../server/http/app.js';
 import type { NotebookId } from '../../core/ids.js';
+import { bearerCaller, errorMessage } from '../helpers/api-calls.js';
 
 const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const PASSWORD = 'correct horse battery staple';
@@ -28,13 +29,8 @@ describe('results and notebooks follow clearance', () => {
   let secretResult = '';
   let plainResult = '';
 
-  const call = (who: string, method: string, path: string, body?: unknown) =>
-    app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+  const call = bearerCaller(() => app, tokens);
+  const message = errorMessage;
 
   beforeAll(async () => {
     t = await makeTestApp();

@@ -12,6 +12,7 @@ import { createAuth, type Auth } from '../../server/auth/index.js';
 import { createAccess, parseLevels, covers, highest, DEFAULT_LEVELS, type Access } from '../../server/access/index.js';
 import { createApp } from '../../server/http/app.js';
 import type { NotebookId } from '../../core/ids.js';
+import { bearerCaller } from '../helpers/api-calls.js';
 
 const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const PASSWORD = 'correct horse battery staple';
@@ -23,12 +24,7 @@ describe('dataset clearance', () => {
   let app: ReturnType<typeof createApp>;
   const tokens: Record<string, string> = {};
 
-  const call = (who: string, method: string, path: string, body?: unknown) =>
-    app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+  const call = bearerCaller(() => app, tokens);
 
   beforeAll(async () => {
     t = await makeTestApp();

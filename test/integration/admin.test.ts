@@ -13,6 +13,7 @@ import { createAccess, createSharing, type Sharing } from '../../server/access/i
 import { createAuditLog, type AuditLog, type AuditRecord } from '../../server/audit/index.js';
 import { createEngine, type PoolEngine } from '../../server/engine/index.js';
 import { createApp } from '../../server/http/app.js';
+import { bearerCaller, jsonOf, errorMessage } from '../helpers/api-calls.js';
 
 const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const PASSWORD = 'correct horse battery staple';
@@ -29,14 +30,9 @@ describe('administration', () => {
   let tick = 0;
   const tokens: Record<string, string> = {};
 
-  const call = (who: string, method: string, path: string, body?: unknown) =>
-    app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const json = async <T>(res: Response | Promise<Response>) => (await res).json() as Promise<T>;
-  const errorOf = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+  const call = bearerCaller(() => app, tokens);
+  const json = jsonOf;
+  const errorOf = errorMessage;
 
   beforeAll(async () => {
     t = await makeTestApp({ workers: 1 });

@@ -11,6 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { makeTestApp, type TestApp } from '../helpers/test-app.js';
 import { rawClient } from '../helpers/ws-client.js';
 import { workspacePaths } from '../../server/workspace.js';
+import { bearerCaller, jsonOf, errorMessage } from '../helpers/api-calls.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NB = 'raised';
@@ -40,14 +41,9 @@ describe("the owner's raise of a notebook's marking", () => {
   let t: TestApp;
   const tokens = {} as Record<Who, string>;
 
-  const call = (who: Who, method: string, path: string, body?: unknown) =>
-    t.app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const json = async <T>(res: Response | Promise<Response>): Promise<T> => (await (await res).json()) as T;
-  const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+  const call = bearerCaller(() => t.app, tokens);
+  const json = jsonOf;
+  const message = errorMessage;
   const raise = (who: Who, id: string, body: unknown) => call(who, 'PUT', `/api/access/notebooks/${id}/marking`, body);
   const banner = (who: Who, id: string) => call(who, 'GET', `/api/access/notebooks/${id}`);
   const listed = async (who: Who) => (await json<{ notebooks: Array<{ id: string }> }>(call(who, 'GET', '/api/notebooks'))).notebooks.map((n) => n.id);

@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { makeTestApp, type TestApp } from '../helpers/test-app.js';
 import { workspacePaths } from '../../server/workspace.js';
 import type { NotebookId } from '../../core/ids.js';
+import { bearerCaller, errorMessage } from '../helpers/api-calls.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NB = 'evidence';
@@ -25,13 +26,8 @@ describe('results follow the notebook that produced them', () => {
   const tokens = {} as Record<Who, string>;
   let cellResult = '';
 
-  const call = (who: Who, method: string, path: string, body?: unknown) =>
-    t.app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+  const call = bearerCaller(() => t.app, tokens);
+  const message = errorMessage;
 
   beforeAll(async () => {
     t = await makeTestApp({ authRequired: true });

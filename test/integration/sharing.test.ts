@@ -18,6 +18,7 @@ import { workspacePaths } from '../../server/workspace.js';
 import { addReply, addThread, deleteMessage, deleteThread, getComments } from '../../core/notebook/comments.js';
 import type { CommentMessage } from '../../core/notebook/model.js';
 import { cellMap, cellSource, deleteCell } from '../../core/notebook/ydoc.js';
+import { bearerCaller, jsonOf, errorMessage } from '../helpers/api-calls.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NB = 'shared';
@@ -39,14 +40,9 @@ describe('notebook sharing', () => {
   const tokens = {} as Record<Who, string>;
   const ids = {} as Record<Who, string>;
 
-  const call = (who: Who, method: string, path: string, body?: unknown) =>
-    t.app.request(path, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[who]}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const json = async <T>(res: Response | Promise<Response>): Promise<T> => (await (await res).json()) as T;
-  const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+  const call = bearerCaller(() => t.app, tokens);
+  const json = jsonOf;
+  const message = errorMessage;
   const share = (who: Who, shares: unknown, owner?: string) => call(who, 'PUT', `/api/notebooks/${NB}/sharing`, { shares, ...(owner ? { owner } : {}) });
 
   beforeAll(async () => {

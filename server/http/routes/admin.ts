@@ -101,8 +101,7 @@ export function adminRoutes(deps: AppDeps) {
       const groups = groupsField(body, where);
       if (body.disabled !== undefined && typeof body.disabled !== 'boolean') throw new BadRequestError(`${where}: "disabled" must be true or false`);
       const disabled = body.disabled as boolean | undefined;
-      await account(name);
-      // All the fields or none; then one audit record per field that changed.
+      // All the fields or none (an unknown account is a 404); then one audit record per field that changed.
       await auth.updateAccount(requestActor(c), name, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(groups !== undefined ? { groups } : {}),
